@@ -1,0 +1,36 @@
+import { copyFile, mkdir, rename, rm, stat, utimes } from 'node:fs/promises';
+import path from 'node:path';
+
+/**
+ * Moves a file, creating the target folder. Across file systems (EXDEV: a Docker volume, another
+ * disk) it copies, keeps the mtime (the ledger keys files by size + mtime) and then removes the source.
+ */
+export async function moveFile(from: string, to: string): Promise<void> {
+  await mkdir(path.dirname(to), { recursive: true });
+  try {
+    await rename(from, to);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+    const { atime, mtime } = await stat(from);
+    await copyFile(from, to);
+    await utimes(to, atime, mtime);
+    await rm(from);
+  }
+}
+
+/** A free name in `folder` for `fileName`: itself, or with ` (<tag>)` before the extension. */
+export async function freeName(folder: string, fileName: string, tag: string): Promise<string> {
+  const first = path.join(folder, fileName);
+  if (!(await exists(first))) return first;
+  const ext = path.extname(fileName);
+  return path.join(folder, `${fileName.slice(0, fileName.length - ext.length)} (${tag})${ext}`);
+}
+
+export async function exists(file: string): Promise<boolean> {
+  try {
+    await stat(file);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,274 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { ClaimedFile, FoundFile, RecordingState } from '../recording.ts';
+import type { IdentityResult, Ledger, LedgerRow, LedgerStatus } from './ledger.ts';
+import { migrateSqlite } from './sqlite-migrations.ts';
+
+interface Row {
+  seq: number;
+  source: FoundFile['source'];
+  path: string;
+  relative_path: string;
+  file_name: string;
+  size: number;
+  mtime_ms: number;
+  sha256: string | null;
+  id: string | null;
+  state: RecordingState;
+  owner: string | null;
+  attempts: number;
+  stage: string | null;
+  last_error: string | null;
+  local_path: string | null;
+  duplicate_of: string | null;
+  attention: string | null;
+  discovered_at: number;
+  updated_at: number;
+  finished_at: number | null;
+}
+
+const STATES: RecordingState[] = ['pending', 'processing', 'done', 'failed', 'duplicate', 'skipped'];
+
+/**
+ * The ledger on better-sqlite3 (WAL, synchronous=NORMAL): one process owns the file.
+ * Every method is one prepared statement or one short transaction; better-sqlite3 is
+ * synchronous, so the promises resolve at once.
+ */
+export class SqliteLedger implements Ledger {
+  private readonly db: Database.Database;
+  private readonly owner: string;
+  private readonly now: () => number;
+  private readonly stmt;
+
+  constructor(file: string, options: { owner?: string; now?: () => number } = {}) {
+    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    migrateSqlite(this.db);
+    this.owner = options.owner ?? `pid-${process.pid}`;
+    this.now = options.now ?? Date.now;
+    const db = this.db;
+    this.stmt = {
+      insert: db.prepare(
+        `INSERT INTO recordings (source, path, relative_path, file_name, size, mtime_ms, state, owner, discovered_at, updated_at)
+         VALUES (@source, @path, @relativePath, @fileName, @size, @mtimeMs, 'pending', @owner, @now, @now)
+         ON CONFLICT (source, path, size, mtime_ms) DO NOTHING`,
+      ),
+      takePending: db.prepare(
+        `UPDATE recordings SET owner = ?, updated_at = ? WHERE source = ? AND path = ? AND size = ? AND mtime_ms = ?
+         AND state = 'pending' AND owner IS NULL RETURNING *`,
+      ),
+      byKey: db.prepare('SELECT state, owner FROM recordings WHERE source = ? AND path = ? AND size = ? AND mtime_ms = ?'),
+      claimPending: db.prepare(
+        `UPDATE recordings SET owner = ?, updated_at = ? WHERE state = 'pending' AND owner IS NULL RETURNING *`,
+      ),
+      bySeq: db.prepare('SELECT * FROM recordings WHERE seq = ?'),
+      recover: db.prepare(
+        `UPDATE recordings SET state = 'pending', owner = NULL, updated_at = ? WHERE state IN ('pending', 'processing')
+         AND (owner IS NOT NULL OR state = 'processing')`,
+      ),
+      release: db.prepare(`UPDATE recordings SET state = 'pending', owner = NULL, updated_at = ? WHERE seq = ?`),
+      begin: db.prepare(
+        `UPDATE recordings SET state = 'processing', owner = ?, attempts = attempts + 1, updated_at = ? WHERE seq = ? RETURNING attempts`,
+      ),
+      setLocalPath: db.prepare('UPDATE recordings SET local_path = ?, updated_at = ? WHERE seq = ?'),
+      setIdentity: db.prepare('UPDATE recordings SET sha256 = ?, id = ?, updated_at = ? WHERE seq = ?'),
+      sameContent: db.prepare(
+        `SELECT id FROM recordings WHERE id = ? AND seq <> ? AND state IN ('done', 'processing') LIMIT 1`,
+      ),
+      checkpoints: db.prepare('SELECT name, value FROM checkpoints WHERE recording_id = ?'),
+      saveCheckpoint: db.prepare(
+        `INSERT INTO checkpoints (recording_id, name, value, at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (recording_id, name) DO UPDATE SET value = excluded.value, at = excluded.at`,
+      ),
+      noteError: db.prepare('UPDATE recordings SET stage = ?, last_error = ?, updated_at = ? WHERE seq = ?'),
+      setAttention: db.prepare('UPDATE recordings SET attention = ?, updated_at = ? WHERE seq = ?'),
+      finish: db.prepare(
+        `UPDATE recordings SET state = ?, owner = NULL, duplicate_of = ?, stage = NULL, last_error = NULL,
+         updated_at = ?, finished_at = ? WHERE seq = ?`,
+      ),
+      fail: db.prepare(
+        `UPDATE recordings SET state = 'failed', owner = NULL, stage = ?, last_error = ?, updated_at = ?, finished_at = ? WHERE seq = ?`,
+      ),
+      failed: db.prepare(`SELECT * FROM recordings WHERE state = 'failed' ORDER BY updated_at DESC`),
+      retry: db.prepare(
+        `UPDATE recordings SET state = 'pending', owner = NULL, attempts = 0, finished_at = NULL, updated_at = ?
+         WHERE seq = ? AND state = 'failed' RETURNING *`,
+      ),
+      counts: db.prepare('SELECT state, COUNT(*) AS n FROM recordings GROUP BY state'),
+      latestFailures: db.prepare(`SELECT * FROM recordings WHERE state = 'failed' ORDER BY updated_at DESC LIMIT ?`),
+      attention: db.prepare(`SELECT * FROM recordings WHERE attention IS NOT NULL ORDER BY updated_at DESC LIMIT ?`),
+      oldestPending: db.prepare(`SELECT MIN(discovered_at) AS t FROM recordings WHERE state IN ('pending', 'processing')`),
+      ping: db.prepare('SELECT 1'),
+    };
+  }
+
+  async recover(): Promise<number> {
+    return this.stmt.recover.run(this.now()).changes;
+  }
+
+  async claim(found: FoundFile): Promise<ClaimedFile | undefined> {
+    const now = this.now();
+    const params = { ...found, owner: this.owner, now };
+    const claimed = this.db.transaction((): Row | undefined => {
+      // look up first: a poll of thousands of known files must be reads only
+      const known = this.stmt.byKey.get(found.source, found.path, found.size, found.mtimeMs) as Pick<Row, 'state' | 'owner'> | undefined;
+      if (known) {
+        if (known.state !== 'pending' || known.owner !== null) return undefined;
+        return this.stmt.takePending.get(this.owner, now, found.source, found.path, found.size, found.mtimeMs) as Row | undefined;
+      }
+      const inserted = this.stmt.insert.run(params);
+      return inserted.changes === 1 ? (this.stmt.bySeq.get(inserted.lastInsertRowid) as Row) : undefined;
+    })();
+    if (!claimed) return undefined;
+    return { ...found, seq: claimed.seq, attempts: claimed.attempts };
+  }
+
+  async claimPending(): Promise<ClaimedFile[]> {
+    const rows = this.stmt.claimPending.all(this.owner, this.now()) as Row[];
+    return rows
+      .sort((a, b) => a.seq - b.seq)
+      .map((r) => ({
+        source: r.source,
+        path: r.path,
+        relativePath: r.relative_path,
+        fileName: r.file_name,
+        size: r.size,
+        mtimeMs: r.mtime_ms,
+        seq: r.seq,
+        attempts: r.attempts,
+      }));
+  }
+
+  async release(seq: number): Promise<void> {
+    this.stmt.release.run(this.now(), seq);
+  }
+
+  async begin(seq: number): Promise<number> {
+    const row = this.stmt.begin.get(this.owner, this.now(), seq) as { attempts: number } | undefined;
+    if (!row) throw new Error(`ledger has no recording #${seq}`);
+    return row.attempts;
+  }
+
+  async setLocalPath(seq: number, localPath: string): Promise<void> {
+    this.stmt.setLocalPath.run(localPath, this.now(), seq);
+  }
+
+  async setIdentity(seq: number, sha256: string, id: string): Promise<IdentityResult> {
+    return this.db.transaction((): IdentityResult => {
+      this.stmt.setIdentity.run(sha256, id, this.now(), seq);
+      const other = this.stmt.sameContent.get(id, seq) as { id: string } | undefined;
+      return other ? { duplicateOf: other.id } : {};
+    })();
+  }
+
+  async checkpoints(id: string): Promise<Map<string, string>> {
+    const rows = this.stmt.checkpoints.all(id) as Array<{ name: string; value: string }>;
+    return new Map(rows.map((r) => [r.name, r.value]));
+  }
+
+  async saveCheckpoint(id: string, name: string, value: string): Promise<void> {
+    this.stmt.saveCheckpoint.run(id, name, value, this.now());
+  }
+
+  async noteError(seq: number, stage: string, error: string): Promise<void> {
+    this.stmt.noteError.run(stage, error, this.now(), seq);
+  }
+
+  async setAttention(seq: number, reason: string | undefined): Promise<void> {
+    this.stmt.setAttention.run(reason ?? null, this.now(), seq);
+  }
+
+  async finish(seq: number, state: 'done' | 'duplicate' | 'skipped', details: { duplicateOf?: string } = {}): Promise<void> {
+    const now = this.now();
+    this.stmt.finish.run(state, details.duplicateOf ?? null, now, now, seq);
+  }
+
+  async fail(seq: number, stage: string, error: string): Promise<void> {
+    const now = this.now();
+    this.stmt.fail.run(stage, error, now, now, seq);
+  }
+
+  async get(seq: number): Promise<LedgerRow | undefined> {
+    const row = this.stmt.bySeq.get(seq) as Row | undefined;
+    return row && toLedgerRow(row);
+  }
+
+  async find(ids: string[]): Promise<LedgerRow[]> {
+    if (ids.length === 0) return [];
+    const seqs = ids.filter((v) => /^\d+$/.test(v)).map(Number);
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM recordings WHERE id IN (${ids.map(() => '?').join(',')})
+         OR seq IN (${seqs.length ? seqs.map(() => '?').join(',') : 'NULL'}) ORDER BY seq`,
+      )
+      .all(...ids, ...seqs) as Row[];
+    return rows.map(toLedgerRow);
+  }
+
+  async failedRows(): Promise<LedgerRow[]> {
+    return (this.stmt.failed.all() as Row[]).map(toLedgerRow);
+  }
+
+  async retry(seqs: number[]): Promise<LedgerRow[]> {
+    const now = this.now();
+    return this.db.transaction(() =>
+      seqs.flatMap((seq) => {
+        const row = this.stmt.retry.get(now, seq) as Row | undefined;
+        return row ? [toLedgerRow(row)] : [];
+      }),
+    )();
+  }
+
+  async status(options: { failures?: number } = {}): Promise<LedgerStatus> {
+    const counts = Object.fromEntries(STATES.map((s) => [s, 0])) as Record<RecordingState, number>;
+    for (const { state, n } of this.stmt.counts.all() as Array<{ state: RecordingState; n: number }>) counts[state] = n;
+    const limit = options.failures ?? 10;
+    return {
+      counts,
+      latestFailures: (this.stmt.latestFailures.all(limit) as Row[]).map(toLedgerRow),
+      needsAttention: (this.stmt.attention.all(limit) as Row[]).map(toLedgerRow),
+      oldestPendingAgeSeconds: await this.oldestPendingAgeSeconds(),
+    };
+  }
+
+  async oldestPendingAgeSeconds(): Promise<number> {
+    const { t } = this.stmt.oldestPending.get() as { t: number | null };
+    return t === null ? 0 : Math.max(0, (this.now() - t) / 1000);
+  }
+
+  async ping(): Promise<void> {
+    this.stmt.ping.get();
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function toLedgerRow(r: Row): LedgerRow {
+  return {
+    seq: r.seq,
+    source: r.source,
+    path: r.path,
+    relativePath: r.relative_path,
+    fileName: r.file_name,
+    size: r.size,
+    mtimeMs: r.mtime_ms,
+    id: r.id ?? undefined,
+    sha256: r.sha256 ?? undefined,
+    state: r.state,
+    attempts: r.attempts,
+    stage: r.stage ?? undefined,
+    lastError: r.last_error ?? undefined,
+    localPath: r.local_path ?? undefined,
+    duplicateOf: r.duplicate_of ?? undefined,
+    attention: r.attention ?? undefined,
+    discoveredAt: r.discovered_at,
+    updatedAt: r.updated_at,
+    finishedAt: r.finished_at ?? undefined,
+  };
+}

@@ -1,0 +1,10 @@
+import type { ClaimedFile } from '../recording.ts';
+
+/** How one recording ended in this process. Failures are values: the stream never errors. */
+export type Outcome =
+  | { kind: 'done'; file: ClaimedFile; id: string; audioSeconds: number; billedSeconds: number }
+  | { kind: 'duplicate'; file: ClaimedFile; id: string; duplicateOf: string }
+  | { kind: 'skipped'; file: ClaimedFile; id: string; reason: string }
+  | { kind: 'failed'; file: ClaimedFile; id?: string; stage: string; reason: string; attempts: number }
+  /** Shutdown interrupted it (or it never started): back to pending for the next start. */
+  | { kind: 'released'; file: ClaimedFile };

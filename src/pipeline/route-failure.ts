@@ -1,0 +1,48 @@
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { innerError, messageOf, stageOf } from '../errors.ts';
+import { atomicWrite } from '../files/atomic-write.ts';
+import { exists, freeName, moveFile } from '../files/move-file.ts';
+import type { Ledger } from '../ledger/ledger.ts';
+import type { ClaimedFile } from '../recording.ts';
+import { isInside } from './archive-recording.ts';
+import type { Outcome } from './outcome.ts';
+
+export interface FailureDeps {
+  ledger: Ledger;
+  paths: { failedDir: string; workDir: string };
+  log: Logger;
+}
+
+/**
+ * Puts a recording that cannot be processed into `failed/` with `<name>.error.json` saying why,
+ * and marks it failed in the ledger. The audio is kept (moved, never deleted); the source file
+ * on SFTP is not touched. Never throws: a failure here is logged and the ledger still says failed.
+ */
+export async function routeFailure(file: ClaimedFile, error: unknown, attempts: number, deps: FailureDeps): Promise<Outcome> {
+  const stage = stageOf(error);
+  const reason = messageOf(innerError(error));
+  const row = await deps.ledger.get(file.seq).catch(() => undefined);
+  const id = row?.id;
+  try {
+    const local = row?.localPath ?? (file.source === 'inbox' ? file.path : undefined);
+    let failedPath = path.join(deps.paths.failedDir, file.fileName);
+    if (local && isInside(deps.paths.failedDir, local)) failedPath = local;
+    else if (local && (await exists(local))) {
+      failedPath = await freeName(deps.paths.failedDir, file.fileName, id ?? `#${file.seq}`);
+      await moveFile(local, failedPath);
+      await deps.ledger.setLocalPath(file.seq, failedPath);
+    }
+    const report = { id: id ?? null, stage, error: reason, attempts, at: new Date().toISOString(), source: file.source, sourcePath: file.path };
+    await atomicWrite(`${failedPath}.error.json`, `${JSON.stringify(report, null, 2)}\n`);
+    if (id) await rm(path.join(deps.paths.workDir, id), { recursive: true, force: true });
+  } catch (routingError) {
+    deps.log.error({ err: routingError, seq: file.seq }, 'could not move the failed recording to failed/');
+  }
+  await deps.ledger.fail(file.seq, stage, reason).catch((ledgerError: unknown) => {
+    deps.log.error({ err: ledgerError, seq: file.seq }, 'could not record the failure in the ledger');
+  });
+  deps.log.warn({ seq: file.seq, recordingId: id, stage, reason, attempts }, 'recording failed');
+  return { kind: 'failed', file, id, stage, reason, attempts };
+}

@@ -1,0 +1,37 @@
+import type { SourceKind } from '../recording.ts';
+
+/** A recording that ended in `failed/`. Never carries transcript text, phone or card numbers. */
+export interface FailureAlert {
+  id?: string;
+  fileName: string;
+  source: SourceKind;
+  stage: string;
+  reason: string;
+  attempts: number;
+}
+
+/** Counts for a `run --once` pass or a period of `start`. */
+export interface RunSummary {
+  /** `run --once`, or the period such as `daily` for `start`. */
+  kind: 'run' | 'periodic';
+  startedAt: string;
+  endedAt: string;
+  succeeded: number;
+  failed: number;
+  duplicates: number;
+  audioSeconds: number;
+  failures: Array<{ fileName: string; stage: string; reason: string }>;
+}
+
+/**
+ * Operator alerts (Slack). Implementations must never throw into the pipeline and never
+ * block it for long: they log and count their own errors.
+ */
+export interface Notifier {
+  recordingFailed(alert: FailureAlert): Promise<void>;
+  /** A source failed `consecutiveFailures` times in a row (sent once per outage). */
+  sourceDown(source: string, reason: string, consecutiveFailures: number): Promise<void>;
+  /** The source works again after an outage that was alerted. */
+  sourceRecovered(source: string, downForMs: number): Promise<void>;
+  summary(summary: RunSummary): Promise<void>;
+}

@@ -1,0 +1,45 @@
+import type { Segment, TranscriptDocument } from '../recording.ts';
+
+/** `mm:ss` (or `h:mm:ss` past an hour) of a time in seconds. */
+export function clock(seconds: number): string {
+  const total = Math.max(0, Math.floor(seconds));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const mmss = `${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}`;
+  return h > 0 ? `${h}:${mmss}` : mmss;
+}
+
+/** One transcript line as people read it: `[mm:ss] Agent: text`. */
+export function transcriptLine(segment: Segment): string {
+  const speaker = segment.speaker ? `${segment.speaker === 'agent' ? 'Agent' : 'Caller'}: ` : '';
+  return `[${clock(segment.start)}] ${speaker}${segment.text.trim()}`;
+}
+
+/** The Markdown twin of `transcripts/<id>.json`. */
+export function transcriptMarkdown(doc: TranscriptDocument): string {
+  const call = doc.call;
+  const facts: Array<[string, string | undefined]> = [
+    ['Recording ID', `\`${doc.id}\``],
+    ['Source', `${doc.source} — \`${doc.sourcePath}\``],
+    ['Call time (UTC)', call.callTime],
+    ['Caller', call.caller],
+    ['Agent', call.agent],
+    ['Campaign', call.campaign],
+    ['Interaction ID', call.interactionId],
+    ['Leg', call.leg && (call.ivrModule ? `${call.leg} (${call.ivrModule})` : call.leg)],
+    [
+      'Audio',
+      `${clock(doc.audio.durationSeconds)} · ${doc.audio.channels === 2 ? 'stereo' : `${doc.audio.channels} channel`} · ${doc.audio.sampleRate} Hz · ${doc.audio.codec}`,
+    ],
+    ['Model', doc.model],
+    ['Language', doc.language],
+    ['Redacted', Object.entries(doc.redactions).map(([k, n]) => `${n} × ${k}`).join(', ') || undefined],
+  ];
+  const lines = [`# ${doc.fileName}`, ''];
+  for (const [label, value] of facts) if (value) lines.push(`- **${label}:** ${value}`);
+  lines.push('', '## Transcript', '');
+  if (doc.segments.length === 0) lines.push('_No speech was recognised._');
+  for (const segment of doc.segments) lines.push(transcriptLine(segment), '');
+  return `${lines.join('\n').trimEnd()}\n`;
+}

@@ -21,7 +21,7 @@ import {
 } from '../recording.ts';
 import { mergeTracks, type TrackTranscript } from '../transcribe/merge-tracks.ts';
 import type { Transcriber } from '../transcribe/transcriber.ts';
-import { archiveRecording } from './archive-recording.ts';
+import { archiveRecording, isInside } from './archive-recording.ts';
 import type { Outcome } from './outcome.ts';
 import type { SourceHandler } from './source-handler.ts';
 
@@ -44,7 +44,7 @@ export interface ProcessDeps {
   sources: Partial<Record<SourceKind, SourceHandler>>;
   transcriber: Transcriber;
   publishers: Publisher[];
-  paths: { workDir: string; processedDir: string; transcriptsDir: string };
+  paths: { workDir: string; processedDir: string; failedDir: string; transcriptsDir: string };
   transcription: { language?: string; prompt?: string; agentChannel: 'none' | 'left' | 'right' };
   enrich: (file: ClaimedFile) => Enrichment;
   /** Masks card numbers and the like before anything is checkpointed, written or sent. */
@@ -209,6 +209,8 @@ async function finishAtSource(
   if (!checkpoints.has(`archive:${file.seq}`)) {
     const archived = await run('archive', () => archiveRecording(localPath, file, id, deps.paths.processedDir));
     await deps.ledger.setLocalPath(file.seq, archived);
+    // a retried recording came from failed/: its old error report no longer holds
+    if (isInside(deps.paths.failedDir, localPath)) await rm(`${localPath}.error.json`, { force: true });
     await save(`archive:${file.seq}`, archived);
   }
   if (!checkpoints.has(`complete:${file.seq}`)) {

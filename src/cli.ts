@@ -1,0 +1,90 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, environmentWithDotEnv, loadConfig, redactedConfig, requireTranscription, type Config } from './config.ts';
+import { SqliteLedger } from './ledger/sqlite-ledger.ts';
+import { runDoctor } from './commands/doctor.ts';
+import { runOnceCommand } from './commands/run-once.ts';
+import { retryCommand } from './commands/retry.ts';
+import { startCommand } from './commands/start.ts';
+import { statusCommand } from './commands/status.ts';
+
+const USAGE = `usage: recpipe <command> [options]
+
+commands:
+  start                     run until SIGTERM/SIGINT: watch sources, process, serve /health /ready /metrics
+  run --once                one discovery pass of every source, process all found, exit 0 (1 if any failed)
+  status [--json]           counts per state and the latest failures with their reasons
+  retry <id>... | --failed  put failed recordings back to pending (id = recording id or ledger #)
+  doctor [--fix]            check each configured part, one line each; --fix sets up the Notion database
+  config                    print the effective configuration with secrets redacted
+
+Configuration comes from the environment and a .env file in the working directory (see README).`;
+
+/** Runs one CLI command; resolves to the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    console.log(USAGE);
+    return command ? 0 : 2;
+  }
+  let args;
+  try {
+    args = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        once: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        failed: { type: 'boolean', default: false },
+        fix: { type: 'boolean', default: false },
+      },
+    });
+  } catch (error) {
+    console.error(`recpipe ${command}: ${(error as Error).message}`);
+    return 2;
+  }
+
+  let config: Config;
+  try {
+    config = loadConfig(environmentWithDotEnv(), { isTTY: process.stdout.isTTY === true });
+    if (command === 'start' || command === 'run' || command === 'doctor') requireTranscription(config);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error('recpipe: bad configuration');
+      for (const problem of error.problems) console.error(`  ${problem}`);
+      return 2;
+    }
+    throw error;
+  }
+
+  switch (command) {
+    case 'start':
+      return startCommand(config);
+    case 'run':
+      if (!args.values.once) {
+        console.error('recpipe run: only `run --once` exists; use `recpipe start` to keep running');
+        return 2;
+      }
+      return runOnceCommand(config);
+    case 'status':
+      return withLedger(config, (ledger) => statusCommand(ledger, { json: args.values.json }));
+    case 'retry':
+      return withLedger(config, (ledger) => retryCommand(ledger, config, { ids: args.positionals, failed: args.values.failed }));
+    case 'doctor':
+      return runDoctor(config, { fix: args.values.fix });
+    case 'config':
+      console.log(JSON.stringify(redactedConfig(config), null, 2));
+      return 0;
+    default:
+      console.error(`recpipe: unknown command "${command}"\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+async function withLedger(config: Config, work: (ledger: SqliteLedger) => Promise<number>): Promise<number> {
+  const ledger = new SqliteLedger(config.paths.sqlitePath);
+  try {
+    return await work(ledger);
+  } finally {
+    await ledger.close();
+  }
+}

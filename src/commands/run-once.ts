@@ -1,0 +1,41 @@
+import type { Config } from '../config.ts';
+import { Service } from '../main.ts';
+import { createLogger } from '../observability/logger.ts';
+import type { Outcome } from '../pipeline/outcome.ts';
+
+/** `recpipe run --once`: one pass, a line per recording, a summary; exit 1 if any recording failed. */
+export async function runOnceCommand(config: Config): Promise<number> {
+  // logs go to stderr so stdout stays the readable report
+  const log = createLogger({ ...config.log, destination: process.stderr });
+  const service = new Service(config, log);
+  try {
+    const tally = await service.runOnce((outcome) => console.log(outcomeLine(outcome)));
+    const s = tally.summary('run');
+    console.log(
+      `summary: ${s.succeeded} done, ${s.failed} failed, ${s.duplicates} duplicate, ${s.skipped} skipped; ${formatMinutes(s.audioSeconds)} of audio`,
+    );
+    return s.failed > 0 ? 1 : 0;
+  } finally {
+    await service.close();
+  }
+}
+
+export function outcomeLine(outcome: Outcome): string {
+  const where = outcome.file.relativePath;
+  switch (outcome.kind) {
+    case 'done':
+      return `done       ${outcome.id}  ${where}  (${outcome.audioSeconds.toFixed(1)} s of audio)`;
+    case 'duplicate':
+      return `duplicate  ${outcome.id}  ${where}  (same audio as ${outcome.duplicateOf})`;
+    case 'skipped':
+      return `skipped    ${outcome.id}  ${where}  (${outcome.reason})`;
+    case 'failed':
+      return `failed     ${(outcome.id ?? '-').padEnd(16)}  ${where}  at ${outcome.stage}: ${outcome.reason}`;
+    case 'released':
+      return `interrupted                 ${where}  (pending for the next run)`;
+  }
+}
+
+function formatMinutes(seconds: number): string {
+  return seconds < 120 ? `${seconds.toFixed(1)} s` : `${(seconds / 60).toFixed(1)} min`;
+}

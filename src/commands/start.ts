@@ -1,0 +1,34 @@
+import type { Config } from '../config.ts';
+import { redactedConfig } from '../config.ts';
+import { Service } from '../main.ts';
+import { createLogger } from '../observability/logger.ts';
+
+/** `recpipe start`: runs until SIGTERM/SIGINT, then drains and exits 0 (a second signal exits 1 at once). */
+export async function startCommand(config: Config): Promise<number> {
+  const log = createLogger(config.log);
+  if (config.sftp?.insecureAcceptAnyHostKey) {
+    log.warn('SFTP_INSECURE_ACCEPT_ANY_HOST_KEY=true: the SFTP server is not authenticated; anyone in the path can read the recordings');
+  }
+  log.info({ config: redactedConfig(config) }, 'starting');
+  const service = new Service(config, log);
+  const stop = new AbortController();
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals++;
+    if (signals > 1) {
+      log.warn({ signal }, 'second signal: exiting without draining');
+      process.exit(1);
+    }
+    log.info({ signal }, 'signal received');
+    stop.abort();
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  try {
+    const { drained } = await service.start(stop.signal);
+    log.info({ drained }, 'stopped');
+    return 0;
+  } finally {
+    await service.close();
+  }
+}

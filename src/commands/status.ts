@@ -1,0 +1,27 @@
+import type { Ledger } from '../ledger/ledger.ts';
+
+/** `recpipe status [--json]`: counts per state and the latest failures with their reasons. */
+export async function statusCommand(ledger: Ledger, options: { json: boolean }): Promise<number> {
+  const status = await ledger.status({ failures: 10 });
+  if (options.json) {
+    console.log(JSON.stringify(status, null, 2));
+    return 0;
+  }
+  const counts = Object.entries(status.counts)
+    .map(([state, n]) => `${state} ${n}`)
+    .join(', ');
+  console.log(`recordings: ${counts}`);
+  if (status.oldestPendingAgeSeconds > 0) console.log(`oldest pending: ${Math.round(status.oldestPendingAgeSeconds)} s`);
+  if (status.latestFailures.length > 0) {
+    console.log('\nlatest failures:');
+    for (const row of status.latestFailures) {
+      console.log(`  ${row.id ?? `#${row.seq}`}  ${row.relativePath}  at ${row.stage ?? '?'} after ${row.attempts} attempt(s): ${row.lastError ?? ''}`);
+    }
+    console.log('\nretry with: recpipe retry <id> … or recpipe retry --failed');
+  }
+  if (status.needsAttention.length > 0) {
+    console.log('\nneeds attention:');
+    for (const row of status.needsAttention) console.log(`  ${row.id ?? `#${row.seq}`}  ${row.relativePath}: ${row.attention}`);
+  }
+  return 0;
+}

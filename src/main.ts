@@ -1,0 +1,204 @@
+import { mkdir } from 'node:fs/promises';
+import type { Logger } from 'pino';
+import type { Observable } from 'rxjs';
+import { inboxFiles } from '../streams/inbox-watch.ts';
+import { startPipeline, type RunningPipeline } from '../streams/pipeline.ts';
+import { claimedRecordings } from '../streams/recordings.ts';
+import { redactedConfig, type Config } from './config.ts';
+import { serveApp, type ServedApp } from './emulators/serve-app.ts';
+import { createHttpApp } from './http/http-app.ts';
+import { Readiness } from './http/readiness.ts';
+import { InboxHandler } from './inbox/inbox-handler.ts';
+import type { Ledger } from './ledger/ledger.ts';
+import { SqliteLedger } from './ledger/sqlite-ledger.ts';
+import { Metrics } from './observability/metrics.ts';
+import type { Outcome } from './pipeline/outcome.ts';
+import { processRecording, type ProcessDeps } from './pipeline/process-recording.ts';
+import { routeFailure } from './pipeline/route-failure.ts';
+import { RunTally } from './pipeline/run-tally.ts';
+import type { SourceHandler } from './pipeline/source-handler.ts';
+import { FilesPublisher } from './publish/files-publisher.ts';
+import type { Notifier } from './publish/notifier.ts';
+import type { Publisher } from './publish/publisher.ts';
+import type { FoundFile, SourceKind } from './recording.ts';
+import { buildCallEnricher } from './five9/call-enricher.ts';
+import { buildRedactor } from './redact/redactor.ts';
+import { OpenAiTranscriber } from './transcribe/openai-transcriber.ts';
+import type { Transcriber } from './transcribe/transcriber.ts';
+import type { ComponentCheck } from './http/readiness.ts';
+import { access } from 'node:fs/promises';
+
+/** Parts a caller (tests, the demo) may supply instead of the ones built from the config. */
+export interface ServiceOverrides {
+  transcriber?: Transcriber;
+  publishers?: Publisher[];
+  notifier?: Notifier;
+  ledger?: Ledger;
+}
+
+/** The composed service: everything built in order from one configuration. */
+export class Service {
+  readonly metrics = new Metrics();
+  readonly ledger: Ledger;
+  private readonly transcriber: Transcriber;
+  private readonly publishers: Publisher[];
+  private readonly notifier?: Notifier;
+  private readonly handlers: Partial<Record<SourceKind, SourceHandler>>;
+  private readonly watcherClosings: Array<Promise<void>> = [];
+  readonly tally = new RunTally();
+
+  constructor(
+    readonly config: Config,
+    readonly log: Logger,
+    overrides: ServiceOverrides = {},
+  ) {
+    this.ledger = overrides.ledger ?? new SqliteLedger(config.paths.sqlitePath);
+    this.transcriber =
+      overrides.transcriber ??
+      new OpenAiTranscriber({
+        apiKey: config.openai.apiKey ?? '',
+        baseURL: config.openai.baseURL,
+        model: config.openai.model,
+        timeoutMs: config.openai.timeoutMs,
+      });
+    this.publishers = overrides.publishers ?? [new FilesPublisher(config.paths.transcriptsDir)];
+    this.notifier = overrides.notifier;
+    this.handlers = { inbox: new InboxHandler() };
+  }
+
+  /** One discovery pass of every source, then process everything found. */
+  async runOnce(onOutcome?: (outcome: Outcome) => void): Promise<RunTally> {
+    await this.prepare();
+    const pipeline = this.startFlow(false, onOutcome);
+    await pipeline.done;
+    await this.notifier?.summary(this.tally.summary('run'));
+    return this.tally;
+  }
+
+  /** Runs until `stopSignal` fires: sources, pipeline and the HTTP server. */
+  async start(stopSignal: AbortSignal): Promise<{ drained: boolean }> {
+    await this.prepare();
+    const readiness = new Readiness(this.readinessChecks(), {
+      onReport: (report) => this.metrics.pipelineHealth.set(report.ready ? 1 : 0),
+    });
+    const app = createHttpApp({
+      readiness,
+      metrics: this.metrics,
+      refreshGauges: async () => this.metrics.oldestPendingAge.set(await this.ledger.oldestPendingAgeSeconds()),
+    });
+    const http: ServedApp = await serveApp(app, { host: this.config.http.host, port: this.config.http.port });
+    this.log.info({ url: http.url }, 'health and metrics server listening');
+    const pipeline = this.startFlow(true);
+    this.log.info({ inbox: this.config.paths.inboxDir }, 'service started');
+
+    await new Promise<void>((resolve) => {
+      if (stopSignal.aborted) resolve();
+      stopSignal.addEventListener('abort', () => resolve(), { once: true });
+      void pipeline.done.then(resolve);
+    });
+    this.log.info({ deadlineMs: this.config.pipeline.shutdownTimeoutMs }, 'stopping intake, draining in-flight recordings');
+    readiness.markStopping();
+    const drained = await pipeline.shutdown(this.config.pipeline.shutdownTimeoutMs);
+    await Promise.allSettled(this.watcherClosings);
+    await http.close();
+    return { drained };
+  }
+
+  async close(): Promise<void> {
+    await this.ledger.close();
+  }
+
+  private async prepare(): Promise<void> {
+    const { paths } = this.config;
+    for (const dir of [paths.dataDir, paths.inboxDir, paths.workDir, paths.processedDir, paths.failedDir, paths.transcriptsDir]) {
+      await mkdir(dir, { recursive: true });
+    }
+    const recovered = await this.ledger.recover();
+    if (recovered > 0) this.log.info({ recovered }, 'recordings interrupted by a previous stop are pending again');
+    this.log.debug({ config: redactedConfig(this.config) }, 'configuration');
+  }
+
+  private startFlow(continuous: boolean, onOutcome?: (outcome: Outcome) => void): RunningPipeline {
+    const { config, log, metrics, ledger } = this;
+    const sources: Array<Observable<FoundFile>> = [];
+    if (config.inbox.enabled) {
+      sources.push(
+        inboxFiles({
+          root: config.paths.inboxDir,
+          watch: continuous && config.inbox.watch,
+          stableMs: config.inbox.stableMs,
+          rescanIntervalMs: config.inbox.rescanIntervalMs,
+          log,
+          onClose: (closing) => this.watcherClosings.push(closing),
+        }),
+      );
+    }
+    const recordings$ = claimedRecordings(sources, {
+      ledger,
+      log,
+      resumeIntervalMs: continuous ? config.inbox.rescanIntervalMs : undefined,
+    });
+    const deps: ProcessDeps = {
+      ledger,
+      sources: this.handlers,
+      transcriber: this.transcriber,
+      publishers: this.publishers,
+      paths: config.paths,
+      transcription: { language: config.openai.language, prompt: config.openai.prompt, agentChannel: config.five9.agentChannel },
+      enrich: buildCallEnricher(config.five9),
+      redact: buildRedactor(config.redact),
+      metrics,
+      log,
+    };
+    return startPipeline(recordings$, {
+      ledger,
+      process: (file, signal) => processRecording(file, deps, signal),
+      fail: async (file, error, attempts) => {
+        const outcome = await routeFailure(file, error, attempts, { ledger, paths: config.paths, log });
+        if (outcome.kind === 'failed') {
+          await this.notifier?.recordingFailed({
+            id: outcome.id,
+            fileName: file.fileName,
+            source: file.source,
+            stage: outcome.stage,
+            reason: outcome.reason,
+            attempts,
+          });
+        }
+        return outcome;
+      },
+      onOutcome: (outcome) => {
+        this.tally.add(outcome);
+        if (outcome.kind === 'done') metrics.filesProcessed.inc({ status: 'success' });
+        else if (outcome.kind === 'failed') metrics.filesProcessed.inc({ status: 'failure' });
+        else if (outcome.kind === 'duplicate') metrics.duplicates.inc();
+        onOutcome?.(outcome);
+      },
+      concurrency: config.pipeline.concurrency,
+      retry: {
+        maxAttempts: config.pipeline.maxAttempts,
+        baseDelayMs: config.pipeline.retryBaseDelayMs,
+        maxDelayMs: config.pipeline.retryMaxDelayMs,
+      },
+      metrics,
+      log,
+    });
+  }
+
+  private readinessChecks(): ComponentCheck[] {
+    const checks: ComponentCheck[] = [
+      { name: 'ledger', check: async () => (await this.ledger.ping(), 'ok') },
+      {
+        name: 'inbox',
+        check: async () => {
+          await access(this.config.paths.inboxDir);
+          return this.config.paths.inboxDir;
+        },
+      },
+    ];
+    for (const publisher of this.publishers) {
+      if (publisher.check) checks.push({ name: `publish:${publisher.name}`, check: () => publisher.check!() });
+    }
+    return checks;
+  }
+}

@@ -1,0 +1,123 @@
+import { errorAnswer, faultBodies, jsonAnswer } from './openai-answers.ts';
+import type { ApiAnswer } from './openai-answers.ts';
+
+/** A failure the next requests answer with (after auth and body checks). */
+export interface FaultSpec {
+  /** HTTP status; 429, 500 and 503 get the live API's bodies unless `body` is given. */
+  status: number;
+  /** `Retry-After` header value: seconds (fractions allowed) or an HTTP date. */
+  retryAfter?: string;
+  /** `retry-after-ms` header value (not sent by OpenAI, but the SDK reads it first). */
+  retryAfterMs?: string;
+  /** `x-should-retry` header: overrides the SDK's own retry decision. */
+  shouldRetry?: boolean;
+  /** Replaces the error body, sent as JSON. */
+  body?: object;
+  /** How many requests answer this fault; default 1. */
+  count?: number;
+}
+
+/** What the emulator does with the request it just took a fault for. */
+export type Fault = { kind: 'status'; spec: FaultSpec } | { kind: 'quota' } | { kind: 'drop' };
+
+interface Queued {
+  fault: Fault;
+  remaining: number;
+}
+
+/**
+ * Per-test fault injection: a queue of failures consumed one request at a time, a delay for
+ * every answer, and a hold that parks requests without an answer (crash tests kill the client
+ * while requests are parked, then check nothing was delivered).
+ */
+export class OpenAiFaults {
+  /** Milliseconds every answer waits before it is written; 0 to answer at once. */
+  delayMs = 0;
+  readonly #queue: Queued[] = [];
+  #holding = false;
+  #parked: (() => void)[] = [];
+
+  /** The next `spec.count ?? 1` requests answer this status. */
+  enqueue(spec: FaultSpec): void {
+    this.#push({ kind: 'status', spec }, spec.count);
+  }
+
+  /** The next `count` requests answer 429 `insufficient_quota` (no Retry-After, as live). */
+  quota(count = 1): void {
+    this.#push({ kind: 'quota' }, count);
+  }
+
+  /** The next `count` requests lose their connection without any answer. */
+  drop(count = 1): void {
+    this.#push({ kind: 'drop' }, count);
+  }
+
+  /** From now on, requests are read and then parked unanswered until `release()`. */
+  hold(): void {
+    this.#holding = true;
+  }
+
+  /** Answers every parked request and stops holding. */
+  release(): void {
+    this.#holding = false;
+    const parked = this.#parked;
+    this.#parked = [];
+    for (const resume of parked) resume();
+  }
+
+  get holding(): boolean {
+    return this.#holding;
+  }
+
+  /** Faults still queued, counting repeats. */
+  get pending(): number {
+    return this.#queue.reduce((sum, queued) => sum + queued.remaining, 0);
+  }
+
+  /** Forgets queued faults and the delay, and releases parked requests. */
+  reset(): void {
+    this.#queue.length = 0;
+    this.delayMs = 0;
+    this.release();
+  }
+
+  /** The fault for the request being handled, if one is queued. */
+  take(): Fault | undefined {
+    const head = this.#queue[0];
+    if (head === undefined) return undefined;
+    head.remaining -= 1;
+    if (head.remaining <= 0) this.#queue.shift();
+    return head.fault;
+  }
+
+  /** Resolves at once (false) unless holding; then (true) when `release()` is called. */
+  async park(): Promise<boolean> {
+    if (!this.#holding) return false;
+    await new Promise<void>((resume) => this.#parked.push(resume));
+    return true;
+  }
+
+  #push(fault: Fault, count = 1): void {
+    if (!Number.isInteger(count) || count < 1) throw new RangeError(`fault count must be a positive integer, got ${count}`);
+    this.#queue.push({ fault, remaining: count });
+  }
+}
+
+/** The answer for a taken fault: the live body for its status unless the test gave one. */
+export function faultAnswer(fault: Exclude<Fault, { kind: 'drop' }>, model: string, requestsPerMinute: number): ApiAnswer {
+  if (fault.kind === 'quota') return faultBodies.quota();
+  const { spec } = fault;
+  let answer: ApiAnswer;
+  if (spec.body !== undefined) answer = jsonAnswer(spec.body, spec.status);
+  else if (spec.status === 429) {
+    const seconds = spec.retryAfterMs !== undefined ? Number(spec.retryAfterMs) / 1000 : Number(spec.retryAfter);
+    answer = faultBodies.rateLimit(model, Number.isFinite(seconds) ? seconds : undefined, requestsPerMinute);
+  } else if (spec.status === 503) answer = faultBodies.overloaded();
+  else if (spec.status >= 500) answer = faultBodies.serverError(spec.status);
+  else answer = errorAnswer(spec.status, `Injected fault ${spec.status}`);
+  const headers: Record<string, string> = {};
+  if (spec.retryAfter !== undefined) headers['retry-after'] = spec.retryAfter;
+  if (spec.retryAfterMs !== undefined) headers['retry-after-ms'] = spec.retryAfterMs;
+  if (spec.shouldRetry !== undefined) headers['x-should-retry'] = String(spec.shouldRetry);
+  return { ...answer, headers };
+}

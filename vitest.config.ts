@@ -8,5 +8,6 @@ export default defineConfig({
     // integration tests spawn ffmpeg, sshd and child services: two cores, so keep parallelism modest
     maxWorkers: 2,
     pool: 'forks',
+    reporters: ['default', './test/helpers/plain-summary-reporter.ts'],
   },
 });

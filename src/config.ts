@@ -267,6 +267,8 @@ function crossFieldProblems(e: Env): string[] {
     problems.push(`${e.NOTION_TOKEN ? 'NOTION_DATABASE_ID' : 'NOTION_TOKEN'}: required together with ${e.NOTION_TOKEN ? 'NOTION_TOKEN' : 'NOTION_DATABASE_ID'}`);
   if (Boolean(e.SLACK_BOT_TOKEN) !== Boolean(e.SLACK_CHANNEL))
     problems.push(`${e.SLACK_BOT_TOKEN ? 'SLACK_CHANNEL' : 'SLACK_BOT_TOKEN'}: required together with ${e.SLACK_BOT_TOKEN ? 'SLACK_BOT_TOKEN' : 'SLACK_CHANNEL'}`);
+  if (e.DATABASE_URL)
+    problems.push('DATABASE_URL: the PostgreSQL ledger is not available in this version; unset it to use SQLite at $DATA_DIR/pipeline.db');
   if (e.RETRY_MAX_DELAY_MS < e.RETRY_BASE_DELAY_MS) problems.push('RETRY_MAX_DELAY_MS: must be at least RETRY_BASE_DELAY_MS');
   return problems;
 }

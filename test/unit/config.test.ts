@@ -61,6 +61,10 @@ describe('config', () => {
     expect(ok.sftp).toMatchObject({ host: 'sftp.example.com', port: 22, remoteDir: '/', afterSuccess: 'leave', insecureAcceptAnyHostKey: true });
   });
 
+  it('refuses DATABASE_URL rather than silently ignoring it', () => {
+    expect(problemsOf({ DATABASE_URL: 'postgres://u:p@h/db' }).join()).toMatch(/^DATABASE_URL: the PostgreSQL ledger is not available/);
+  });
+
   it('REDACT=none turns redaction off', () => {
     expect(loadConfig({ REDACT: 'none' }).redact).toEqual([]);
     expect(loadConfig({ REDACT: 'PCI, email' }).redact).toEqual(['pci', 'email']);
@@ -77,15 +81,13 @@ describe('config', () => {
       NOTION_TOKEN: 'ntn_secret_2',
       NOTION_DATABASE_ID: 'db',
       SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/secret3',
-      DATABASE_URL: 'postgres://app:secret4@db:5432/calls',
       SFTP_HOST: 'h',
       SFTP_USERNAME: 'u',
       SFTP_PASSWORD: 'secret5',
       SFTP_INSECURE_ACCEPT_ANY_HOST_KEY: 'true',
     });
     const printed = JSON.stringify(redactedConfig(config));
-    for (const secret of ['sk-secret-1', 'ntn_secret_2', 'secret3', 'secret4', 'secret5']) expect(printed).not.toContain(secret);
-    expect(printed).toContain('postgres://app:[redacted]@db:5432/calls');
+    for (const secret of ['sk-secret-1', 'ntn_secret_2', 'secret3', 'secret5']) expect(printed).not.toContain(secret);
   });
 
   it('reads .env in the working directory, and the real environment wins', () => {

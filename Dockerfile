@@ -1,0 +1,44 @@
+# Five9 Recording Pipeline — production image (Node 22 LTS: Node 20 is past end of life).
+# Build: docker build -t recpipe .
+# Run:   docker run -d --env-file .env -v recpipe-data:/data -p 127.0.0.1:9464:9464 recpipe
+
+FROM node:22-bookworm-slim AS deps
+WORKDIR /app
+# better-sqlite3 and ssh2 build native addons when no prebuilt binary can be fetched
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+
+FROM node:22-bookworm-slim
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ffmpeg tini \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json ./
+COPY bin ./bin
+COPY src ./src
+COPY streams ./streams
+# the demo's sample recordings (synthetic voices)
+COPY test/fixtures/samples ./test/fixtures/samples
+
+RUN groupadd --system recpipe && useradd --system --gid recpipe --home-dir /data recpipe \
+ && mkdir -p /data && chown recpipe:recpipe /data
+USER recpipe
+
+ENV NODE_ENV=production \
+    DATA_DIR=/data \
+    HTTP_HOST=0.0.0.0 \
+    HTTP_PORT=9464 \
+    LOG_FORMAT=json
+VOLUME ["/data"]
+EXPOSE 9464
+
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.HTTP_PORT||9464)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+
+# tini forwards SIGTERM to node so `docker stop` drains in-flight recordings
+ENTRYPOINT ["/usr/bin/tini", "--", "node", "bin/recpipe.js"]
+CMD ["start"]

@@ -2,6 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
+import { parseNamePattern } from './five9/name-pattern.ts';
+import type { RedactKind } from './redact/redact-kinds.ts';
 
 /**
  * The service configuration: parsed once from the environment (plus `.env`), validated with zod,
@@ -93,7 +95,6 @@ const envSchema = z.object({
     ),
 });
 
-export type RedactKind = 'pci' | 'ssn' | 'phone' | 'email';
 type Env = z.output<typeof envSchema>;
 
 /** The parsed configuration, in slices. Durations are milliseconds, as their names say. */
@@ -267,6 +268,14 @@ function crossFieldProblems(e: Env): string[] {
     problems.push(`${e.NOTION_TOKEN ? 'NOTION_DATABASE_ID' : 'NOTION_TOKEN'}: required together with ${e.NOTION_TOKEN ? 'NOTION_TOKEN' : 'NOTION_DATABASE_ID'}`);
   if (Boolean(e.SLACK_BOT_TOKEN) !== Boolean(e.SLACK_CHANNEL))
     problems.push(`${e.SLACK_BOT_TOKEN ? 'SLACK_CHANNEL' : 'SLACK_BOT_TOKEN'}: required together with ${e.SLACK_BOT_TOKEN ? 'SLACK_BOT_TOKEN' : 'SLACK_CHANNEL'}`);
+  if (e.FIVE9_NAME_PATTERN) {
+    try {
+      parseNamePattern(e.FIVE9_NAME_PATTERN);
+    } catch (error) {
+      const message = (error as Error).message;
+      problems.push(message.startsWith('FIVE9_NAME_PATTERN') ? message : `FIVE9_NAME_PATTERN: ${message}`);
+    }
+  }
   if (e.DATABASE_URL)
     problems.push('DATABASE_URL: the PostgreSQL ledger is not available in this version; unset it to use SQLite at $DATA_DIR/pipeline.db');
   if (e.RETRY_MAX_DELAY_MS < e.RETRY_BASE_DELAY_MS) problems.push('RETRY_MAX_DELAY_MS: must be at least RETRY_BASE_DELAY_MS');

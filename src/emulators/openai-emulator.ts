@@ -38,6 +38,12 @@ export interface RunningOpenAiEmulator {
 export interface OpenAiEmulator {
   app: Hono;
   faults: OpenAiFaults;
+  /**
+   * Scripts what the next successful transcriptions "hear": each call queues one list of
+   * utterances, spread evenly over that request's audio (for tests of what happens to words,
+   * e.g. redaction). Without a script the speech is derived from the audio.
+   */
+  say(...utterances: string[]): void;
   stats: OpenAiStats;
   /** Serves the app on 127.0.0.1 (port 0 picks a free port). */
   start(options?: { host?: string; port?: number }): Promise<RunningOpenAiEmulator>;
@@ -55,6 +61,7 @@ export function createOpenAiEmulator(options: OpenAiEmulatorOptions = {}): OpenA
   if (!(segmentSeconds > 0)) throw new RangeError('segmentSeconds must be positive');
   const faults = new OpenAiFaults();
   const stats = new OpenAiStats();
+  const scripts: string[][] = [];
   const recent: number[] = [];
 
   /** Common headers (§1.7), the configured delay, and delivery tracking for one answer. */
@@ -179,7 +186,7 @@ export function createOpenAiEmulator(options: OpenAiEmulatorOptions = {}): OpenA
 
     const request = await validateTranscription(form);
     if ('status' in request) return send(c, request, startedAt, record);
-    return send(c, renderTranscription(request, segmentSeconds), startedAt, record);
+    return send(c, renderTranscription(request, segmentSeconds, scripts.shift()), startedAt, record);
   }
 
   const app = new Hono();
@@ -206,6 +213,7 @@ export function createOpenAiEmulator(options: OpenAiEmulatorOptions = {}): OpenA
   return {
     app,
     faults,
+    say: (...utterances: string[]) => void scripts.push(utterances),
     stats,
     async start(startOptions = {}) {
       const served = await serveApp(app, startOptions);

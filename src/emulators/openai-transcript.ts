@@ -29,9 +29,17 @@ export function emulatedSegments(durationSeconds: number, sha256: string, segmen
   });
 }
 
+/** Scripted utterances spread evenly over the audio's real duration. */
+export function scriptedSegments(durationSeconds: number, script: string[]): EmulatedSegment[] {
+  const step = durationSeconds / script.length;
+  return script.map((line, index) => ({ start: index * step, end: Math.min((index + 1) * step, durationSeconds), text: ` ${line.trim()}` }));
+}
+
 /** The 200 answer for a validated request, in the body shape of its model and format (§1.4). */
-export function renderTranscription(request: TranscriptionRequest, segmentSeconds: number): ApiAnswer {
-  const segments = emulatedSegments(request.durationSeconds, request.file.sha256, segmentSeconds);
+export function renderTranscription(request: TranscriptionRequest, segmentSeconds: number, script?: string[]): ApiAnswer {
+  const segments = script?.length
+    ? scriptedSegments(request.durationSeconds, script)
+    : emulatedSegments(request.durationSeconds, request.file.sha256, segmentSeconds);
   const text = segments.map((segment) => segment.text).join('').trim();
   const usage = usageOf(request, text);
   // whisper-1 ignores `stream`; the others answer with server-sent events

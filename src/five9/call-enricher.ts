@@ -1,8 +1,18 @@
 import type { Config } from '../config.ts';
 import type { Enrichment } from '../pipeline/process-recording.ts';
 import type { ClaimedFile } from '../recording.ts';
+import { parseNamePattern } from './name-pattern.ts';
+import { parseFive9Path } from './parse-five9-path.ts';
 
-// replaced by the Five9 name parser once it lands
-export function buildCallEnricher(_five9: Config['five9']): (file: ClaimedFile) => Enrichment {
-  return () => ({ call: {} });
+/**
+ * The enrich stage: Five9 call metadata from the recording's path (name + day folder), the
+ * operator's attention when the name matches no known shape, and the IVR-leg policy.
+ */
+export function buildCallEnricher(five9: Config['five9']): (file: ClaimedFile) => Enrichment {
+  const patterns = five9.namePattern ? [parseNamePattern(five9.namePattern)] : [];
+  return (file) => {
+    const { call, needsAttention } = parseFive9Path(file.relativePath, { timeZone: five9.timeZone, patterns });
+    const skip = five9.ivrLegs === 'skip' && call.leg === 'ivr' ? 'IVR leg (FIVE9_IVR_LEGS=skip)' : undefined;
+    return { call, ...(needsAttention ? { attention: needsAttention } : {}), ...(skip ? { skip } : {}) };
+  };
 }

@@ -1,8 +1,13 @@
-import type { RedactKind } from '../config.ts';
 import type { Redaction } from '../pipeline/process-recording.ts';
 import type { Segment } from '../recording.ts';
+import type { RedactKind } from './redact-kinds.ts';
+import { redactSegments } from './redact-segments.ts';
 
-// replaced by the PCI/PII redactor once it lands
-export function buildRedactor(_kinds: RedactKind[]): (segments: Segment[]) => Redaction {
-  return (segments) => ({ segments, counts: {} });
+/** The redact stage: masks what `REDACT` names across a track's segments, counting each kind. */
+export function buildRedactor(kinds: readonly RedactKind[]): (segments: Segment[]) => Redaction {
+  return (segments) => {
+    if (kinds.length === 0) return { segments, counts: {} };
+    const { segments: masked, counts } = redactSegments(segments, kinds);
+    return { segments: masked, counts };
+  };
 }

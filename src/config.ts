@@ -79,6 +79,7 @@ const envSchema = z.object({
   SLACK_CHANNEL: optionalText,
   SLACK_WEBHOOK_URL: optionalText.pipe(z.url().optional()),
   SLACK_API_URL: optionalText.pipe(z.url().optional()),
+  SUMMARY_INTERVAL_MS: int(60_000).default(86_400_000),
   FIVE9_TIMEZONE: z.string().refine(isIanaZone, 'must be an IANA time zone such as America/New_York').default('UTC'),
   FIVE9_NAME_PATTERN: optionalText,
   FIVE9_IVR_LEGS: z.enum(['transcribe', 'skip']).default('transcribe'),
@@ -154,6 +155,7 @@ export interface Config {
     agentChannel: 'none' | 'left' | 'right';
   };
   redact: RedactKind[];
+  alerts: { summaryIntervalMs: number };
 }
 
 /** Bad configuration: one line per problem, each naming its variable. */
@@ -246,6 +248,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { isTT
       agentChannel: e.AGENT_CHANNEL,
     },
     redact: e.REDACT,
+    alerts: { summaryIntervalMs: e.SUMMARY_INTERVAL_MS },
   };
 }
 

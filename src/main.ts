@@ -18,6 +18,7 @@ import { routeFailure } from './pipeline/route-failure.ts';
 import { RunTally } from './pipeline/run-tally.ts';
 import type { SourceHandler } from './pipeline/source-handler.ts';
 import { FilesPublisher } from './publish/files-publisher.ts';
+import { SlackNotifier } from './publish/slack/slack-notifier.ts';
 import type { Notifier } from './publish/notifier.ts';
 import type { Publisher } from './publish/publisher.ts';
 import type { FoundFile, SourceKind } from './recording.ts';
@@ -62,7 +63,9 @@ export class Service {
         timeoutMs: config.openai.timeoutMs,
       });
     this.publishers = overrides.publishers ?? [new FilesPublisher(config.paths.transcriptsDir)];
-    this.notifier = overrides.notifier;
+    this.notifier =
+      overrides.notifier ??
+      (config.slack ? new SlackNotifier({ ...config.slack, metrics: this.metrics, logger: log.child({ component: 'slack' }) }) : undefined);
     this.handlers = { inbox: new InboxHandler() };
   }
 
@@ -90,6 +93,10 @@ export class Service {
     this.log.info({ url: http.url }, 'health and metrics server listening');
     const pipeline = this.startFlow(true);
     this.log.info({ inbox: this.config.paths.inboxDir }, 'service started');
+    const summaries = setInterval(() => {
+      void this.notifier?.summary(this.tally.summary('periodic'));
+      this.tally.reset();
+    }, this.config.alerts.summaryIntervalMs);
 
     await new Promise<void>((resolve) => {
       if (stopSignal.aborted) resolve();
@@ -99,12 +106,14 @@ export class Service {
     this.log.info({ deadlineMs: this.config.pipeline.shutdownTimeoutMs }, 'stopping intake, draining in-flight recordings');
     readiness.markStopping();
     const drained = await pipeline.shutdown(this.config.pipeline.shutdownTimeoutMs);
+    clearInterval(summaries);
     await Promise.allSettled(this.watcherClosings);
     await http.close();
     return { drained };
   }
 
   async close(): Promise<void> {
+    await this.notifier?.close?.(5000);
     await this.ledger.close();
   }
 
@@ -196,6 +205,8 @@ export class Service {
         },
       },
     ];
+    const notifier = this.notifier;
+    if (notifier?.check) checks.push({ name: 'slack', check: () => notifier.check!() });
     for (const publisher of this.publishers) {
       if (publisher.check) checks.push({ name: `publish:${publisher.name}`, check: () => publisher.check!() });
     }

@@ -1,4 +1,7 @@
+import pino from 'pino';
 import type { Config } from '../config.ts';
+import { Metrics } from '../observability/metrics.ts';
+import { SlackNotifier } from '../publish/slack/slack-notifier.ts';
 
 type Check = (part: string, work: () => Promise<string>) => Promise<void>;
 
@@ -7,4 +10,15 @@ export async function checkIntegrations(config: Config, _options: { fix: boolean
   if (!config.sftp) await check('sftp', async () => 'not configured (SFTP_HOST unset)');
   if (!config.notion) await check('notion', async () => 'not configured (NOTION_TOKEN unset)');
   if (!config.slack) await check('slack', async () => 'not configured (SLACK_BOT_TOKEN or SLACK_WEBHOOK_URL unset)');
+  else {
+    const slack = config.slack;
+    await check('slack', async () => {
+      const notifier = new SlackNotifier({ ...slack, metrics: new Metrics({ defaultMetrics: false }), logger: pino({ level: 'silent' }) });
+      try {
+        return await notifier.check();
+      } finally {
+        await notifier.close(100);
+      }
+    });
+  }
 }

@@ -34,4 +34,8 @@ export interface Notifier {
   /** The source works again after an outage that was alerted. */
   sourceRecovered(source: string, downForMs: number): Promise<void>;
   summary(summary: RunSummary): Promise<void>;
+  /** Waits (bounded) for queued alerts at shutdown. */
+  close?(timeoutMs?: number): Promise<void>;
+  /** Readiness/doctor check; throws when unusable. */
+  check?(signal?: AbortSignal): Promise<string>;
 }

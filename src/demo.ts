@@ -1,8 +1,13 @@
-import { cp, readdir, rm } from 'node:fs/promises';
+import { cp, readFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { environmentWithDotEnv, loadConfig } from './config.ts';
+import { createNotionEmulator } from './emulators/notion/notion-emulator.ts';
 import { createOpenAiEmulator } from './emulators/openai-emulator.ts';
+import { createSlackEmulator } from './emulators/slack-emulator.ts';
+import { serveApp } from './emulators/serve-app.ts';
+import { checkNotionDatabase } from './publish/notion/notion-schema.ts';
+import { probeAudio } from './audio/audio-probe.ts';
 import { SqliteLedger } from './ledger/sqlite-ledger.ts';
 import { Service } from './main.ts';
 import { createLogger } from './observability/logger.ts';
@@ -18,6 +23,13 @@ const SAMPLES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../t
 async function demo(): Promise<number> {
   const openai = createOpenAiEmulator();
   const openaiServer = await openai.start();
+  await scriptSampleSpeech(openai);
+  const notion = createNotionEmulator();
+  // an empty database, set up the way `recpipe doctor --fix` sets up a customer's
+  const { databaseId } = notion.createDatabase('Call transcripts');
+  const notionServer = await serveApp(notion.app);
+  const slack = createSlackEmulator({ token: 'xoxb-demo', channels: ['call-alerts'] });
+  const slackServer = await slack.start();
   const env = environmentWithDotEnv();
   const config = loadConfig({
     DATA_DIR: env.DATA_DIR ?? './data',
@@ -28,13 +40,22 @@ async function demo(): Promise<number> {
     WATCH_INBOX: 'false',
     OPENAI_API_KEY: 'sk-test',
     OPENAI_BASE_URL: openaiServer.url,
+    NOTION_TOKEN: 'ntn_demo',
+    NOTION_DATABASE_ID: databaseId,
+    NOTION_BASE_URL: notionServer.url,
+    SLACK_BOT_TOKEN: 'xoxb-demo',
+    SLACK_CHANNEL: 'call-alerts',
+    SLACK_API_URL: slackServer.apiUrl,
   });
+  const fixed = await checkNotionDatabase(config.notion!, { fix: true });
+  if (!fixed.ok) throw new Error(`could not set up the demo Notion database: ${fixed.lines.join('; ')}`);
   const log = createLogger({ ...config.log, destination: process.stderr });
   const ledgerPath = path.join(config.paths.dataDir, 'demo.db');
   for (const suffix of ['', '-wal', '-shm']) await rm(`${ledgerPath}${suffix}`, { force: true });
 
-  await cp(SAMPLES, config.paths.inboxDir, { recursive: true, filter: (source) => !source.endsWith('README.md') });
-  console.log(`demo: OpenAI emulator at ${openaiServer.url}; sample recordings copied to ${config.paths.inboxDir}\n`);
+  await cp(SAMPLES, config.paths.inboxDir, { recursive: true, filter: (source) => !source.endsWith('README.md') && !source.endsWith('speech.json') });
+  console.log(`demo: emulators of OpenAI ${openaiServer.url}, Notion ${notionServer.url}, Slack ${slackServer.url}`);
+  console.log(`demo: sample recordings copied to ${config.paths.inboxDir}\n`);
 
   const service = new Service(config, log, { ledger: new SqliteLedger(ledgerPath) });
   try {
@@ -44,10 +65,35 @@ async function demo(): Promise<number> {
     const transcripts = (await readdir(config.paths.transcriptsDir)).filter((f) => f.endsWith('.md')).sort();
     console.log(`transcripts (JSON + Markdown) in ${config.paths.transcriptsDir}: ${transcripts.length} recordings`);
     console.log(`originals in ${config.paths.processedDir}; emulator answered ${openai.stats.requests.filter((r) => r.status === 200).length} transcription requests`);
+    console.log(`\nNotion database "Call transcripts": ${notion.pages().length} pages`);
+    for (const page of notion.pages()) {
+      console.log(`  ${String(page.properties.Name)}  [${page.properties.Leg ?? '-'}]  ${page.blocks.length} paragraph(s)`);
+    }
+    await service.close();
+    const messages = slack.messages();
+    console.log(`Slack #call-alerts: ${messages.length} message(s): ${messages.map((m) => (m.text ?? '').split('\n')[0]).join(' | ')}`);
+    for (const id of ['35002af3288a69a2', '1cbfdb0d1d21b4b1']) {
+      const file = path.join(config.paths.transcriptsDir, `${id}.md`);
+      const markdown = await readFile(file, 'utf8').catch(() => undefined);
+      if (markdown) console.log(`\n--- ${path.relative(process.cwd(), file)}\n${markdown.slice(markdown.indexOf('## Transcript'))}`);
+    }
     return s.failed > 0 ? 1 : 0;
   } finally {
     await service.close();
-    await openaiServer.close();
+    await Promise.all([openaiServer.close(), notionServer.close(), slackServer.close()]);
+  }
+}
+
+/** Makes the emulator "hear" the samples' synthetic speech (test/fixtures/samples/speech.json). */
+async function scriptSampleSpeech(openai: ReturnType<typeof createOpenAiEmulator>): Promise<void> {
+  const speech = JSON.parse(await readFile(path.join(SAMPLES, 'speech.json'), 'utf8')) as {
+    samples: Array<{ file: string; tracks: string[][] }>;
+  };
+  for (const sample of speech.samples) {
+    const info = await probeAudio(path.join(SAMPLES, sample.file));
+    sample.tracks.forEach((utterances, channel) =>
+      openai.scriptFor({ durationSeconds: info.durationSeconds, fileName: `ch${channel}.flac` }, utterances),
+    );
   }
 }
 

@@ -18,6 +18,7 @@ import { routeFailure } from './pipeline/route-failure.ts';
 import { RunTally } from './pipeline/run-tally.ts';
 import type { SourceHandler } from './pipeline/source-handler.ts';
 import { FilesPublisher } from './publish/files-publisher.ts';
+import { NotionPublisher } from './publish/notion/notion-publisher.ts';
 import { SlackNotifier } from './publish/slack/slack-notifier.ts';
 import type { Notifier } from './publish/notifier.ts';
 import type { Publisher } from './publish/publisher.ts';
@@ -62,11 +63,28 @@ export class Service {
         model: config.openai.model,
         timeoutMs: config.openai.timeoutMs,
       });
-    this.publishers = overrides.publishers ?? [new FilesPublisher(config.paths.transcriptsDir)];
+    this.publishers = overrides.publishers ?? this.buildPublishers();
     this.notifier =
       overrides.notifier ??
       (config.slack ? new SlackNotifier({ ...config.slack, metrics: this.metrics, logger: log.child({ component: 'slack' }) }) : undefined);
     this.handlers = { inbox: new InboxHandler() };
+  }
+
+  private buildPublishers(): Publisher[] {
+    const { config } = this;
+    // files first: the local transcript is the record of truth even when Notion is down
+    const publishers: Publisher[] = [new FilesPublisher(config.paths.transcriptsDir)];
+    if (config.notion) {
+      publishers.push(
+        new NotionPublisher({
+          ...config.notion,
+          timeZone: config.five9.timeZone,
+          metrics: this.metrics,
+          logger: this.log.child({ component: 'notion' }),
+        }),
+      );
+    }
+    return publishers;
   }
 
   /** One discovery pass of every source, then process everything found. */

@@ -2,13 +2,23 @@ import pino from 'pino';
 import type { Config } from '../config.ts';
 import { Metrics } from '../observability/metrics.ts';
 import { SlackNotifier } from '../publish/slack/slack-notifier.ts';
+import { checkNotionDatabase } from '../publish/notion/notion-schema.ts';
 
 type Check = (part: string, work: () => Promise<string>) => Promise<void>;
 
 /** Doctor lines for the optional integrations that are configured (SFTP, Notion, Slack). */
-export async function checkIntegrations(config: Config, _options: { fix: boolean }, check: Check): Promise<void> {
+export async function checkIntegrations(config: Config, options: { fix: boolean }, check: Check): Promise<void> {
   if (!config.sftp) await check('sftp', async () => 'not configured (SFTP_HOST unset)');
   if (!config.notion) await check('notion', async () => 'not configured (NOTION_TOKEN unset)');
+  else {
+    const notion = config.notion;
+    await check('notion', async () => {
+      const report = await checkNotionDatabase(notion, { fix: options.fix });
+      const detail = report.lines.join('; ');
+      if (!report.ok) throw new Error(`${detail}${options.fix ? '' : ' (run `recpipe doctor --fix` to add missing properties)'}`);
+      return detail;
+    });
+  }
   if (!config.slack) await check('slack', async () => 'not configured (SLACK_BOT_TOKEN or SLACK_WEBHOOK_URL unset)');
   else {
     const slack = config.slack;

@@ -44,6 +44,11 @@ export interface OpenAiEmulator {
    * e.g. redaction). Without a script the speech is derived from the audio.
    */
   say(...utterances: string[]): void;
+  /**
+   * Standing script: every request whose audio matches (duration within 0.15 s, and the upload's
+   * file name when given) "hears" these utterances. Used by the demo to speak the samples' words.
+   */
+  scriptFor(match: { durationSeconds: number; fileName?: string }, utterances: string[]): void;
   stats: OpenAiStats;
   /** Serves the app on 127.0.0.1 (port 0 picks a free port). */
   start(options?: { host?: string; port?: number }): Promise<RunningOpenAiEmulator>;
@@ -62,6 +67,12 @@ export function createOpenAiEmulator(options: OpenAiEmulatorOptions = {}): OpenA
   const faults = new OpenAiFaults();
   const stats = new OpenAiStats();
   const scripts: string[][] = [];
+  const standing: Array<{ match: { durationSeconds: number; fileName?: string }; utterances: string[] }> = [];
+  const standingScript = (request: { durationSeconds: number; file: { name: string } }): string[] | undefined =>
+    standing.find(
+      ({ match }) =>
+        Math.abs(match.durationSeconds - request.durationSeconds) <= 0.15 && (match.fileName === undefined || match.fileName === request.file.name),
+    )?.utterances;
   const recent: number[] = [];
 
   /** Common headers (§1.7), the configured delay, and delivery tracking for one answer. */
@@ -186,7 +197,7 @@ export function createOpenAiEmulator(options: OpenAiEmulatorOptions = {}): OpenA
 
     const request = await validateTranscription(form);
     if ('status' in request) return send(c, request, startedAt, record);
-    return send(c, renderTranscription(request, segmentSeconds, scripts.shift()), startedAt, record);
+    return send(c, renderTranscription(request, segmentSeconds, scripts.shift() ?? standingScript(request)), startedAt, record);
   }
 
   const app = new Hono();
@@ -214,6 +225,7 @@ export function createOpenAiEmulator(options: OpenAiEmulatorOptions = {}): OpenA
     app,
     faults,
     say: (...utterances: string[]) => void scripts.push(utterances),
+    scriptFor: (match, utterances) => void standing.push({ match, utterances }),
     stats,
     async start(startOptions = {}) {
       const served = await serveApp(app, startOptions);

@@ -71,6 +71,8 @@ const envSchema = z.object({
   SFTP_PARALLEL_READS: bool.default(false),
   SFTP_TIMEOUT_MS: int(1000).default(30_000),
   SFTP_MAX_DOWNLOADS: int(1, 16).default(2),
+  SFTP_SETTLE_MS: int(0).default(2000),
+  SFTP_ALERT_AFTER_FAILURES: int(1).default(3),
   NOTION_TOKEN: optionalText,
   NOTION_DATABASE_ID: optionalText,
   NOTION_BASE_URL: optionalText.pipe(z.url().optional()),
@@ -145,6 +147,8 @@ export interface Config {
     parallelReads: boolean;
     timeoutMs: number;
     maxDownloads: number;
+    settleMs: number;
+    alertAfterFailures: number;
   };
   notion?: { token: string; databaseId: string; baseUrl?: string; requestsPerSecond: number };
   slack?: { botToken?: string; channel?: string; webhookUrl?: string; apiUrl?: string };
@@ -231,6 +235,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { isTT
           parallelReads: e.SFTP_PARALLEL_READS,
           timeoutMs: e.SFTP_TIMEOUT_MS,
           maxDownloads: e.SFTP_MAX_DOWNLOADS,
+          settleMs: e.SFTP_SETTLE_MS,
+          alertAfterFailures: e.SFTP_ALERT_AFTER_FAILURES,
         }
       : undefined,
     notion:

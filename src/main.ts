@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { Observable } from 'rxjs';
 import { inboxFiles } from '../streams/inbox-watch.ts';
+import { sftpFiles } from '../streams/sftp-poll.ts';
 import { startPipeline, type RunningPipeline } from '../streams/pipeline.ts';
 import { claimedRecordings } from '../streams/recordings.ts';
 import { redactedConfig, type Config } from './config.ts';
@@ -9,6 +10,9 @@ import { serveApp, type ServedApp } from './emulators/serve-app.ts';
 import { createHttpApp } from './http/http-app.ts';
 import { Readiness } from './http/readiness.ts';
 import { InboxHandler } from './inbox/inbox-handler.ts';
+import { SftpHandler } from './sftp/sftp-handler.ts';
+import { SftpPoller } from './sftp/sftp-poller.ts';
+import { SourceHealth } from './sftp/source-health.ts';
 import type { Ledger } from './ledger/ledger.ts';
 import { SqliteLedger } from './ledger/sqlite-ledger.ts';
 import { Metrics } from './observability/metrics.ts';
@@ -47,6 +51,8 @@ export class Service {
   private readonly notifier?: Notifier;
   private readonly handlers: Partial<Record<SourceKind, SourceHandler>>;
   private readonly watcherClosings: Array<Promise<void>> = [];
+  private readonly sftpPoller?: SftpPoller;
+  private readonly sftpHealth?: SourceHealth;
   readonly tally = new RunTally();
 
   constructor(
@@ -68,6 +74,15 @@ export class Service {
       overrides.notifier ??
       (config.slack ? new SlackNotifier({ ...config.slack, metrics: this.metrics, logger: log.child({ component: 'slack' }) }) : undefined);
     this.handlers = { inbox: new InboxHandler() };
+    if (config.sftp) {
+      this.sftpHealth = new SourceHealth('sftp', {
+        log: log.child({ component: 'sftp' }),
+        notifier: this.notifier,
+        alertAfter: config.sftp.alertAfterFailures,
+      });
+      this.sftpPoller = new SftpPoller(config.sftp, { metrics: this.metrics, log: log.child({ component: 'sftp' }), health: this.sftpHealth });
+      this.handlers.sftp = new SftpHandler(config.sftp, { workDir: config.paths.workDir, maxDownloads: config.sftp.maxDownloads, metrics: this.metrics });
+    }
   }
 
   private buildPublishers(): Publisher[] {
@@ -160,6 +175,16 @@ export class Service {
         }),
       );
     }
+    if (this.sftpPoller && config.sftp) {
+      sources.push(
+        sftpFiles({
+          poller: this.sftpPoller,
+          continuous,
+          pollIntervalMs: config.sftp.pollIntervalMs,
+          settleMs: config.sftp.settleMs,
+        }),
+      );
+    }
     const recordings$ = claimedRecordings(sources, {
       ledger,
       log,
@@ -223,6 +248,8 @@ export class Service {
         },
       },
     ];
+    const sftpHealth = this.sftpHealth;
+    if (sftpHealth) checks.push({ name: 'sftp', check: () => sftpHealth.check() });
     const notifier = this.notifier;
     if (notifier?.check) checks.push({ name: 'slack', check: () => notifier.check!() });
     for (const publisher of this.publishers) {

@@ -2,6 +2,7 @@ import pino from 'pino';
 import type { Config } from '../config.ts';
 import { Metrics } from '../observability/metrics.ts';
 import { SlackNotifier } from '../publish/slack/slack-notifier.ts';
+import { checkSftp } from '../sftp/sftp-doctor.ts';
 import { checkNotionDatabase } from '../publish/notion/notion-schema.ts';
 
 type Check = (part: string, work: () => Promise<string>) => Promise<void>;
@@ -9,6 +10,22 @@ type Check = (part: string, work: () => Promise<string>) => Promise<void>;
 /** Doctor lines for the optional integrations that are configured (SFTP, Notion, Slack). */
 export async function checkIntegrations(config: Config, options: { fix: boolean }, check: Check): Promise<void> {
   if (!config.sftp) await check('sftp', async () => 'not configured (SFTP_HOST unset)');
+  else {
+    const result = await checkSftp(config.sftp);
+    // one doctor line per checked thing, with its fix hint on the same line
+    const groups: string[][] = [];
+    for (const line of result.lines) {
+      if (line.startsWith('  ') && groups.length > 0) groups.at(-1)!.push(line.trim());
+      else groups.push([line]);
+    }
+    for (const [head = '', ...fixes] of groups) {
+      const text = [head.replace(/^sftp /, ''), ...fixes].join(' — ');
+      await check('sftp', async () => {
+        if (/FAILED/.test(head)) throw new Error(text);
+        return text;
+      });
+    }
+  }
   if (!config.notion) await check('notion', async () => 'not configured (NOTION_TOKEN unset)');
   else {
     const notion = config.notion;

@@ -63,9 +63,9 @@ describe('the pipeline publishes to Notion exactly once (run --once, real SDK, e
     await mkdir(day, { recursive: true });
     for (let i = 0; i < RECORDINGS; i++) {
       const name = `55501000${String(i).padStart(2, '0')}Support by agent${i % 5}@example.com @ ${1 + (i % 12)}_${String(i).padStart(2, '0')}_00 PM.wav`;
-      await writeTestAudio(path.join(day, name), { seconds: 3 + (i % 3), seed: 2000 + i, codec: 'gsm_ms' });
+      await writeTestAudio(path.join(day, name), { seconds: i === 0 ? 130 : 3 + (i % 3), seed: 2000 + i, codec: 'gsm_ms' });
     }
-    notion.faults.enqueue({ status: 429, retryAfter: '1', count: 6 });
+    notion.faults.enqueue({ status: 429, retryAfter: 1, count: 6 });
     notion.faults.enqueue({ status: 502, after: true, method: 'POST', path: '/v1/pages', count: 2 });
     notion.faults.enqueue({ status: 504, after: true, method: 'PATCH', count: 1 });
 
@@ -78,6 +78,9 @@ describe('the pipeline publishes to Notion exactly once (run --once, real SDK, e
     expect(new Set(pages.map((p) => p.properties['Recording ID'])).size).toBe(RECORDINGS);
     expect(notion.requests.filter((r) => r.status === 429).length).toBeGreaterThan(0);
     expect(notion.requests.filter((r) => r.status === 502).length).toBe(2);
+    // the 130 s call has 130 paragraphs: created with 100, the rest appended (one append answered 504 after it landed)
+    expect(notion.requests.filter((r) => r.status === 504).length).toBe(1);
+    expect(pages.some((p) => p.blocks.length === 130)).toBe(true);
 
     const transcripts = path.join(env.DATA_DIR!, 'transcripts');
     for (const file of (await readdir(transcripts)).filter((f) => f.endsWith('.json'))) {

@@ -1,0 +1,76 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from 'pino';
+import type { Metrics } from '../observability/metrics.ts';
+import type { FoundFile } from '../recording.ts';
+import type { RemoteFile } from './remote-walk.ts';
+import { SftpSession } from './sftp-session.ts';
+import type { SftpSettings } from './sftp-settings.ts';
+import { selectStableFiles, type FileSnapshot } from './stable-files.ts';
+import type { SourceHealth } from './source-health.ts';
+
+/**
+ * One listing of the remote tree per call, on a fresh connection (idle SFTP sessions get
+ * dropped by servers and NAT; a new connection per cycle is the robust default). Remembers
+ * the previous listing so only complete files come out; known files are dropped later by the
+ * ledger lookup (path + size + mtime), so they are never downloaded or hashed again.
+ */
+export class SftpPoller {
+  private previous?: FileSnapshot;
+
+  constructor(
+    private readonly settings: SftpSettings,
+    private readonly deps: { metrics: Metrics; log: Logger; health: SourceHealth; now?: () => number },
+  ) {}
+
+  /** Lists once and returns the files judged complete. Throws when the listing failed. */
+  async poll(signal?: AbortSignal): Promise<FoundFile[]> {
+    const started = Date.now();
+    try {
+      const listed = await this.list(signal);
+      const { ready, snapshot } = selectStableFiles(this.previous, listed, (this.deps.now ?? Date.now)(), {
+        minFileAgeMs: this.settings.minFileAgeMs,
+      });
+      this.previous = snapshot;
+      this.deps.metrics.sourcePolls.inc({ source: 'sftp', status: 'success' });
+      await this.deps.health.succeeded(`${listed.length} files listed, ${ready.length} complete`);
+      this.deps.log.debug({ listed: listed.length, ready: ready.length, ms: Date.now() - started }, 'sftp poll');
+      return ready.map(toFoundFile);
+    } catch (error) {
+      this.deps.metrics.sourcePolls.inc({ source: 'sftp', status: 'failure' });
+      await this.deps.health.failed(error);
+      throw error;
+    }
+  }
+
+  /**
+   * For `run --once`: two listings `settleMs` apart, so a file still being uploaded (it grows
+   * between them) is left for the next run instead of being taken half-written.
+   */
+  async pollTwice(settleMs: number, signal?: AbortSignal): Promise<FoundFile[]> {
+    this.previous = undefined;
+    const first = await this.list(signal);
+    this.previous = new Map(first.map((f) => [f.path, { size: f.size, mtimeMs: f.mtimeMs }]));
+    await sleep(settleMs, undefined, { signal });
+    return this.poll(signal);
+  }
+
+  private async list(signal?: AbortSignal): Promise<RemoteFile[]> {
+    const session = await SftpSession.open(this.settings, { metrics: this.deps.metrics, signal });
+    try {
+      return await session.walk();
+    } finally {
+      await session.end();
+    }
+  }
+}
+
+function toFoundFile(file: RemoteFile): FoundFile {
+  return {
+    source: 'sftp',
+    path: file.path,
+    relativePath: file.relativePath,
+    fileName: file.fileName,
+    size: file.size,
+    mtimeMs: file.mtimeMs,
+  };
+}

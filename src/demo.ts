@@ -59,7 +59,7 @@ async function demo(): Promise<number> {
 
   const service = new Service(config, log, { ledger: new SqliteLedger(ledgerPath) });
   try {
-    const tally = await service.runOnce((outcome) => console.log(outcomeLine(outcome)));
+    const { tally } = await service.runOnce((outcome) => console.log(outcomeLine(outcome)));
     const s = tally.summary('run');
     console.log(`\nsummary: ${s.succeeded} done, ${s.failed} failed, ${s.duplicates} duplicate, ${s.skipped} skipped; ${s.audioSeconds} s of audio`);
     const transcripts = (await readdir(config.paths.transcriptsDir)).filter((f) => f.endsWith('.md')).sort();

@@ -102,13 +102,17 @@ export class Service {
     return publishers;
   }
 
-  /** One discovery pass of every source, then process everything found. */
-  async runOnce(onOutcome?: (outcome: Outcome) => void): Promise<RunTally> {
+  /**
+   * One discovery pass of every source, then process everything found. `sourceErrors` names
+   * each source whose listing failed (the run then counts as failed too).
+   */
+  async runOnce(onOutcome?: (outcome: Outcome) => void): Promise<{ tally: RunTally; sourceErrors: string[] }> {
     await this.prepare();
     const pipeline = this.startFlow(false, onOutcome);
     await pipeline.done;
     await this.notifier?.summary(this.tally.summary('run'));
-    return this.tally;
+    const sourceErrors = this.sftpHealth?.failure ? [`sftp: ${this.sftpHealth.failure}`] : [];
+    return { tally: this.tally, sourceErrors };
   }
 
   /** Runs until `stopSignal` fires: sources, pipeline and the HTTP server. */

@@ -3,18 +3,19 @@ import { Service } from '../main.ts';
 import { createLogger } from '../observability/logger.ts';
 import type { Outcome } from '../pipeline/outcome.ts';
 
-/** `recpipe run --once`: one pass, a line per recording, a summary; exit 1 if any recording failed. */
+/** `recpipe run --once`: one pass, a line per recording, a summary; exit 1 if any recording or source failed. */
 export async function runOnceCommand(config: Config): Promise<number> {
   // logs go to stderr so stdout stays the readable report
   const log = createLogger({ ...config.log, destination: process.stderr });
   const service = new Service(config, log);
   try {
-    const tally = await service.runOnce((outcome) => console.log(outcomeLine(outcome)));
+    const { tally, sourceErrors } = await service.runOnce((outcome) => console.log(outcomeLine(outcome)));
+    for (const error of sourceErrors) console.log(`source failed  ${error}`);
     const s = tally.summary('run');
     console.log(
       `summary: ${s.succeeded} done, ${s.failed} failed, ${s.duplicates} duplicate, ${s.skipped} skipped; ${formatMinutes(s.audioSeconds)} of audio`,
     );
-    return s.failed > 0 ? 1 : 0;
+    return s.failed > 0 || sourceErrors.length > 0 ? 1 : 0;
   } finally {
     await service.close();
   }

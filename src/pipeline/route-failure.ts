@@ -29,7 +29,9 @@ export async function routeFailure(file: ClaimedFile, error: unknown, attempts: 
     const local = row?.localPath ?? (file.source === 'inbox' ? file.path : undefined);
     let failedPath = path.join(deps.paths.failedDir, file.fileName);
     if (local && isInside(deps.paths.failedDir, local)) failedPath = local;
-    else if (local && (await exists(local))) {
+    else if (stage === 'complete') {
+      // published and archived already: the audio stays in processed/, only the source action is owed
+    } else if (local && (await exists(local))) {
       failedPath = await freeName(deps.paths.failedDir, file.fileName, id ?? `#${file.seq}`);
       await moveFile(local, failedPath);
       await deps.ledger.setLocalPath(file.seq, failedPath);

@@ -47,8 +47,14 @@ export class SftpPoller {
    * between them) is left for the next run instead of being taken half-written.
    */
   async pollTwice(settleMs: number, signal?: AbortSignal): Promise<FoundFile[]> {
-    this.previous = undefined;
-    const first = await this.list(signal);
+    let first: RemoteFile[];
+    try {
+      first = await this.list(signal);
+    } catch (error) {
+      this.deps.metrics.sourcePolls.inc({ source: 'sftp', status: 'failure' });
+      await this.deps.health.failed(error);
+      throw error;
+    }
     this.previous = new Map(first.map((f) => [f.path, { size: f.size, mtimeMs: f.mtimeMs }]));
     await sleep(settleMs, undefined, { signal });
     return this.poll(signal);

@@ -45,6 +45,11 @@ export class SourceHealth {
     }
   }
 
+  /** The reason the source is failing now, or undefined when its last poll worked. */
+  get failure(): string | undefined {
+    return this.lastError;
+  }
+
   /** For /ready: resolves with the last poll's result, throws while the source is failing. */
   async check(): Promise<string> {
     if (this.lastError !== undefined) {

@@ -222,7 +222,7 @@ UsePAM no
 PermitRootLogin no
 AllowUsers ${c.username}
 Subsystem sftp internal-sftp
-ForceCommand internal-sftp -d ${c.root}
+ForceCommand internal-sftp -l INFO -d ${c.root}
 AllowTcpForwarding no
 AllowAgentForwarding no
 X11Forwarding no

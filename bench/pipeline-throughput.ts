@@ -35,7 +35,7 @@ export async function pipelineThroughput(): Promise<void> {
       });
       const service = new Service(config, createLogger({ ...config.log, destination: process.stderr }));
       const started = process.hrtime.bigint();
-      const tally = await service.runOnce();
+      const { tally } = await service.runOnce();
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       await service.close();
       const summary = tally.summary('run');

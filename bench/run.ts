@@ -2,12 +2,16 @@
  * `npm run bench [-- name…]`: runs the benchmarks side by side with their baselines and prints
  * ratios. Benchmarks measure; tests check behaviour. Names: see BENCHES below.
  */
+import { notionBench } from './notion.ts';
 import { pipelineThroughput } from './pipeline-throughput.ts';
+import { sftpBench } from './sftp.ts';
 
 type Bench = () => Promise<void>;
 
 const BENCHES: Record<string, Bench> = {
   pipeline: pipelineThroughput,
+  sftp: sftpBench,
+  notion: notionBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

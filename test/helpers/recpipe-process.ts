@@ -5,6 +5,12 @@ import { waitFor } from './wait-for.ts';
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/recpipe.js');
 
+// a test that fails half-way must not leave a service running after the test process is gone
+const children = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
 /** Environment for a child service: the parent's PATH and the like, never the parent's service settings. */
 export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const base: NodeJS.ProcessEnv = {};
@@ -39,6 +45,8 @@ export class RecpipeService {
   /** Starts `recpipe start` and waits until /health answers. */
   static async start(env: Record<string, string>, cwd: string): Promise<RecpipeService> {
     const child = spawn(process.execPath, [BIN, 'start'], { cwd, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    children.add(child);
+    child.once('exit', () => children.delete(child));
     const service = new RecpipeService(child, `http://${env.HTTP_HOST ?? '127.0.0.1'}:${env.HTTP_PORT}`);
     let exitedEarly = false;
     void service.exited.then(() => (exitedEarly = true));

@@ -43,7 +43,15 @@ describe('crash safety and shutdown (real child process)', () => {
     };
   });
 
+  const started: RecpipeService[] = [];
+  const start = async (extra: Record<string, string> = {}) => {
+    const service = await RecpipeService.start({ ...env, ...extra }, root);
+    started.push(service);
+    return service;
+  };
+
   afterEach(async () => {
+    for (const service of started.splice(0)) await service.stop('SIGKILL').catch(() => {});
     emulator.faults.release();
     await running.close();
   });
@@ -57,7 +65,7 @@ describe('crash safety and shutdown (real child process)', () => {
   it('SIGKILL mid-flight, then restart: every recording is transcribed exactly once and none is lost', async () => {
     await dropRecordings(12);
     emulator.faults.hold();
-    let service = await RecpipeService.start(env, root);
+    let service = await start();
     // first wave: four requests arrive and are answered, so some recordings finish
     await waitFor('4 held transcription requests', () => emulator.stats.held >= 4, 60_000);
     emulator.faults.release();
@@ -69,7 +77,7 @@ describe('crash safety and shutdown (real child process)', () => {
     await service.stop('SIGKILL');
     emulator.faults.release();
 
-    service = await RecpipeService.start(env, root);
+    service = await start();
     await waitFor('12 transcripts', async () => (await listFiles(path.join(dataDir, 'transcripts'))).filter((f) => f.endsWith('.json')).length === 12, 90_000);
     expect((await service.stop('SIGTERM')).code).toBe(0);
 
@@ -88,7 +96,7 @@ describe('crash safety and shutdown (real child process)', () => {
   it('SIGTERM drains: in-flight recordings finish, the rest stay pending, exit 0, nothing half-written', async () => {
     await dropRecordings(6);
     emulator.faults.delayMs = 1500;
-    const service = await RecpipeService.start({ ...env, CONCURRENCY: '2' }, root);
+    const service = await start({ CONCURRENCY: '2' });
     await waitFor('2 requests in flight', () => emulator.stats.received >= 2, 60_000);
     const exit = await service.stop('SIGTERM');
     expect(exit.code).toBe(0);
@@ -109,7 +117,7 @@ describe('crash safety and shutdown (real child process)', () => {
   it('past SHUTDOWN_TIMEOUT_MS in-flight work is aborted and stays pending; a restart completes it', async () => {
     await dropRecordings(2);
     emulator.faults.hold();
-    const service = await RecpipeService.start({ ...env, SHUTDOWN_TIMEOUT_MS: '500' }, root);
+    const service = await start({ SHUTDOWN_TIMEOUT_MS: '500' });
     await waitFor('2 held requests', () => emulator.stats.held >= 2, 60_000);
     const started = Date.now();
     const exit = await service.stop('SIGTERM');

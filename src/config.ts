@@ -41,6 +41,7 @@ const envSchema = z.object({
   MAX_ATTEMPTS: int(1, 100).default(5),
   RETRY_BASE_DELAY_MS: int(0).default(1000),
   RETRY_MAX_DELAY_MS: int(0).default(60_000),
+  RETRY_SWEEP_MS: int(0).default(900_000),
   SHUTDOWN_TIMEOUT_MS: int(0).default(30_000),
   HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   HTTP_PORT: int(0, 65535).default(9464),
@@ -118,6 +119,8 @@ export interface Config {
     maxAttempts: number;
     retryBaseDelayMs: number;
     retryMaxDelayMs: number;
+    /** A recording failed by transient errors only is put back to pending after this long (0: never). */
+    retrySweepMs: number;
     shutdownTimeoutMs: number;
   };
   http: { host: string; port: number };
@@ -205,6 +208,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { isTT
       maxAttempts: e.MAX_ATTEMPTS,
       retryBaseDelayMs: e.RETRY_BASE_DELAY_MS,
       retryMaxDelayMs: e.RETRY_MAX_DELAY_MS,
+      retrySweepMs: e.RETRY_SWEEP_MS,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     },
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT },

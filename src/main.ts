@@ -209,9 +209,9 @@ export class Service {
     return startPipeline(recordings$, {
       ledger,
       process: (file, signal) => processRecording(file, deps, signal),
-      fail: async (file, error, attempts) => {
-        const outcome = await routeFailure(file, error, attempts, { ledger, paths: config.paths, log });
-        if (outcome.kind === 'failed') {
+      fail: async (file, error, attempts, options) => {
+        const outcome = await routeFailure(file, error, attempts, { ledger, paths: config.paths, log, sweepAfterMs: config.pipeline.retrySweepMs }, options);
+        if (outcome.kind === 'failed' && outcome.firstFailure) {
           await this.notifier?.recordingFailed({
             id: outcome.id,
             fileName: file.fileName,
@@ -219,6 +219,7 @@ export class Service {
             stage: outcome.stage,
             reason: outcome.reason,
             attempts,
+            retryAt: outcome.retryAt,
           });
         }
         return outcome;

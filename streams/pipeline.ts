@@ -25,7 +25,7 @@ export interface PipelineDeps {
   /** Runs the stages of one recording (checkpointed, so a retry resumes). */
   process: (file: ClaimedFile, signal: AbortSignal) => Promise<Outcome>;
   /** Moves a failed recording to failed/ and records why; never throws. */
-  fail: (file: ClaimedFile, error: unknown, attempts: number) => Promise<Outcome>;
+  fail: (file: ClaimedFile, error: unknown, attempts: number, options: { transient: boolean }) => Promise<Outcome>;
   onOutcome: (outcome: Outcome) => void;
   concurrency: number;
   retry: RetryPolicy;
@@ -96,10 +96,11 @@ export function startPipeline(recordings$: Observable<ClaimedFile>, deps: Pipeli
         ),
         catchError((error: unknown) => {
           if (isAborted(error) || abortAll.signal.aborted) return release(file);
-          const final = isTransient(error)
+          const transient = isTransient(error);
+          const final = transient
             ? new StageError(stageOf(error), new Error(`gave up after ${tracker.attempts} attempts: ${messageOf(innerError(error))}`))
             : error;
-          return defer(() => deps.fail(file, final, tracker.attempts));
+          return defer(() => deps.fail(file, final, tracker.attempts, { transient }));
         }),
         finalize(() => metrics.inFlight.dec()),
       );

@@ -31,7 +31,11 @@ export function claimedRecordings(sources: Array<Observable<FoundFile>>, options
   const resumeTicks$ = options.resumeIntervalMs === undefined ? of(0) : timer(0, options.resumeIntervalMs);
   const resumed$ = resumeTicks$.pipe(
     concatMap(() =>
-      defer(() => ledger.claimPending()).pipe(
+      defer(async () => {
+        const swept = await ledger.sweep();
+        if (swept > 0) log.info({ recordings: swept }, 'recordings that failed by transient errors are pending again');
+        return ledger.claimPending();
+      }).pipe(
         catchError((error: unknown) => {
           log.error({ err: error }, 'could not read pending recordings from the ledger');
           return of([] as ClaimedFile[]);

@@ -23,6 +23,10 @@ export interface LedgerRow {
   discoveredAt: number;
   updatedAt: number;
   finishedAt?: number;
+  /** When a recording failed by transient errors only, when it goes back to pending by itself. */
+  retryAt?: number;
+  /** How many times the sweep has put it back to pending since it last succeeded or was retried by hand. */
+  sweeps: number;
 }
 
 export interface LedgerStatus {
@@ -71,7 +75,10 @@ export interface Ledger {
   noteError(seq: number, stage: string, error: string): Promise<void>;
   setAttention(seq: number, reason: string | undefined): Promise<void>;
   finish(seq: number, state: 'done' | 'duplicate' | 'skipped', details?: { duplicateOf?: string }): Promise<void>;
-  fail(seq: number, stage: string, error: string): Promise<void>;
+  /** Marks a recording failed; with `retryAt` the sweep puts it back to pending at that time. */
+  fail(seq: number, stage: string, error: string, options?: { retryAt?: number }): Promise<void>;
+  /** Failed recordings whose `retryAt` has come go back to pending; returns how many. */
+  sweep(): Promise<number>;
   get(seq: number): Promise<LedgerRow | undefined>;
   /** Rows whose content id, or seq, is one of `ids`. */
   find(ids: string[]): Promise<LedgerRow[]>;

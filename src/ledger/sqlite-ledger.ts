@@ -26,6 +26,8 @@ interface Row {
   discovered_at: number;
   updated_at: number;
   finished_at: number | null;
+  retry_at: number | null;
+  sweeps: number;
 }
 
 const STATES: RecordingState[] = ['pending', 'processing', 'done', 'failed', 'duplicate', 'skipped'];
@@ -87,15 +89,19 @@ export class SqliteLedger implements Ledger {
       noteError: db.prepare('UPDATE recordings SET stage = ?, last_error = ?, updated_at = ? WHERE seq = ?'),
       setAttention: db.prepare('UPDATE recordings SET attention = ?, updated_at = ? WHERE seq = ?'),
       finish: db.prepare(
-        `UPDATE recordings SET state = ?, owner = NULL, duplicate_of = ?, stage = NULL, last_error = NULL,
-         updated_at = ?, finished_at = ? WHERE seq = ?`,
+        `UPDATE recordings SET state = ?, owner = NULL, duplicate_of = ?, stage = NULL, last_error = NULL, retry_at = NULL,
+         sweeps = 0, updated_at = ?, finished_at = ? WHERE seq = ?`,
       ),
       fail: db.prepare(
-        `UPDATE recordings SET state = 'failed', owner = NULL, stage = ?, last_error = ?, updated_at = ?, finished_at = ? WHERE seq = ?`,
+        `UPDATE recordings SET state = 'failed', owner = NULL, stage = ?, last_error = ?, retry_at = ?, updated_at = ?, finished_at = ? WHERE seq = ?`,
+      ),
+      sweep: db.prepare(
+        `UPDATE recordings SET state = 'pending', owner = NULL, attempts = 0, retry_at = NULL, sweeps = sweeps + 1, finished_at = NULL, updated_at = ?
+         WHERE state = 'failed' AND retry_at IS NOT NULL AND retry_at <= ?`,
       ),
       failed: db.prepare(`SELECT * FROM recordings WHERE state = 'failed' ORDER BY updated_at DESC`),
       retry: db.prepare(
-        `UPDATE recordings SET state = 'pending', owner = NULL, attempts = 0, finished_at = NULL, updated_at = ?
+        `UPDATE recordings SET state = 'pending', owner = NULL, attempts = 0, retry_at = NULL, sweeps = 0, finished_at = NULL, updated_at = ?
          WHERE seq = ? AND state = 'failed' RETURNING *`,
       ),
       counts: db.prepare('SELECT state, COUNT(*) AS n FROM recordings GROUP BY state'),
@@ -187,9 +193,14 @@ export class SqliteLedger implements Ledger {
     this.stmt.finish.run(state, details.duplicateOf ?? null, now, now, seq);
   }
 
-  async fail(seq: number, stage: string, error: string): Promise<void> {
+  async fail(seq: number, stage: string, error: string, options: { retryAt?: number } = {}): Promise<void> {
     const now = this.now();
-    this.stmt.fail.run(stage, error, now, now, seq);
+    this.stmt.fail.run(stage, error, options.retryAt ?? null, now, now, seq);
+  }
+
+  async sweep(): Promise<number> {
+    const now = this.now();
+    return this.stmt.sweep.run(now, now).changes;
   }
 
   async get(seq: number): Promise<LedgerRow | undefined> {
@@ -270,5 +281,7 @@ function toLedgerRow(r: Row): LedgerRow {
     discoveredAt: r.discovered_at,
     updatedAt: r.updated_at,
     finishedAt: r.finished_at ?? undefined,
+    retryAt: r.retry_at ?? undefined,
+    sweeps: r.sweeps,
   };
 }

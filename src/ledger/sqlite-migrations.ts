@@ -37,6 +37,10 @@ const MIGRATIONS: string[] = [
      at INTEGER NOT NULL,
      PRIMARY KEY (recording_id, name)
    );`,
+  // failures caused only by transient errors are retried by a slow sweep
+  `ALTER TABLE recordings ADD COLUMN retry_at INTEGER;
+   ALTER TABLE recordings ADD COLUMN sweeps INTEGER NOT NULL DEFAULT 0;
+   CREATE INDEX recordings_by_retry ON recordings (retry_at) WHERE retry_at IS NOT NULL;`,
 ];
 
 export function migrateSqlite(db: Database.Database): void {

@@ -13,6 +13,8 @@ export interface FailureDeps {
   ledger: Ledger;
   paths: { failedDir: string; workDir: string };
   log: Logger;
+  /** Delay before a recording that failed by transient errors only is retried by the sweep; 0: never. */
+  sweepAfterMs: number;
 }
 
 /**
@@ -20,11 +22,18 @@ export interface FailureDeps {
  * and marks it failed in the ledger. The audio is kept (moved, never deleted); the source file
  * on SFTP is not touched. Never throws: a failure here is logged and the ledger still says failed.
  */
-export async function routeFailure(file: ClaimedFile, error: unknown, attempts: number, deps: FailureDeps): Promise<Outcome> {
+export async function routeFailure(
+  file: ClaimedFile,
+  error: unknown,
+  attempts: number,
+  deps: FailureDeps,
+  options: { transient?: boolean } = {},
+): Promise<Outcome> {
   const stage = stageOf(error);
   const reason = messageOf(innerError(error));
   const row = await deps.ledger.get(file.seq).catch(() => undefined);
   const id = row?.id;
+  const retryAt = options.transient && deps.sweepAfterMs > 0 ? Date.now() + deps.sweepAfterMs : undefined;
   try {
     const local = row?.localPath ?? (file.source === 'inbox' ? file.path : undefined);
     let failedPath = path.join(deps.paths.failedDir, file.fileName);
@@ -36,15 +45,25 @@ export async function routeFailure(file: ClaimedFile, error: unknown, attempts: 
       await moveFile(local, failedPath);
       await deps.ledger.setLocalPath(file.seq, failedPath);
     }
-    const report = { id: id ?? null, stage, error: reason, attempts, at: new Date().toISOString(), source: file.source, sourcePath: file.path };
+    const report = {
+      id: id ?? null,
+      stage,
+      error: reason,
+      attempts,
+      at: new Date().toISOString(),
+      source: file.source,
+      sourcePath: file.path,
+      ...(retryAt ? { retryAt: new Date(retryAt).toISOString() } : {}),
+    };
     await atomicWrite(`${failedPath}.error.json`, `${JSON.stringify(report, null, 2)}\n`);
     if (id) await rm(path.join(deps.paths.workDir, id), { recursive: true, force: true });
   } catch (routingError) {
     deps.log.error({ err: routingError, seq: file.seq }, 'could not move the failed recording to failed/');
   }
-  await deps.ledger.fail(file.seq, stage, reason).catch((ledgerError: unknown) => {
+  await deps.ledger.fail(file.seq, stage, reason, { retryAt }).catch((ledgerError: unknown) => {
     deps.log.error({ err: ledgerError, seq: file.seq }, 'could not record the failure in the ledger');
   });
-  deps.log.warn({ seq: file.seq, recordingId: id, stage, reason, attempts }, 'recording failed');
-  return { kind: 'failed', file, id, stage, reason, attempts };
+  const retryAtIso = retryAt ? new Date(retryAt).toISOString() : undefined;
+  deps.log.warn({ seq: file.seq, recordingId: id, stage, reason, attempts, retryAt: retryAtIso }, 'recording failed');
+  return { kind: 'failed', file, id, stage, reason, attempts, retryAt: retryAtIso, firstFailure: (row?.sweeps ?? 0) === 0 };
 }

@@ -8,6 +8,8 @@ export interface FailureAlert {
   stage: string;
   reason: string;
   attempts: number;
+  /** Set when the recording failed by transient errors only and will be retried by itself. */
+  retryAt?: string;
 }
 
 /** Counts for a `run --once` pass or a period of `start`. */

@@ -136,3 +136,23 @@ describe('SqliteLedger', () => {
     await second.close();
   });
 });
+
+describe('SqliteLedger sweep of transient failures', () => {
+  it('puts a transient failure back to pending when its time has come, once per failure', async () => {
+    let now = 5_000_000;
+    const ledger = new SqliteLedger(':memory:', { now: () => now });
+    const a = (await ledger.claim(found('a.wav')))!;
+    const b = (await ledger.claim(found('b.wav')))!;
+    await ledger.begin(a.seq);
+    await ledger.fail(a.seq, 'transcribe', 'gave up after 5 attempts: 503', { retryAt: now + 60_000 });
+    await ledger.fail(b.seq, 'probe', 'not an audio file');
+    expect(await ledger.sweep()).toBe(0);
+    now += 60_000;
+    expect(await ledger.sweep()).toBe(1);
+    expect(await ledger.get(a.seq)).toMatchObject({ state: 'pending', attempts: 0, sweeps: 1, retryAt: undefined });
+    expect((await ledger.get(b.seq))?.state).toBe('failed'); // permanent failures wait for an operator
+    expect((await ledger.claimPending()).map((r) => r.seq)).toEqual([a.seq]);
+    await ledger.finish(a.seq, 'done');
+    expect((await ledger.get(a.seq))?.sweeps).toBe(0);
+  });
+});

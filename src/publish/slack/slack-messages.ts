@@ -48,7 +48,16 @@ export function failureMessage(alert: FailureAlert): SlackMessage {
       header(':x: Recording failed'),
       { type: 'section', fields },
       { type: 'section', text: mrkdwn(`*Reason*\n${code(safe(alert.reason, 1500))}`) },
-      { type: 'context', elements: [mrkdwn('Moved to `failed/`. Retry with `recpipe retry <id>` once the cause is fixed.')] },
+      {
+        type: 'context',
+        elements: [
+          mrkdwn(
+            alert.retryAt
+              ? `Transient errors only: retried automatically after ${safe(alert.retryAt, 40)} (no further alerts for it).`
+              : 'Moved to `failed/`. Retry with `recpipe retry <id>` once the cause is fixed.',
+          ),
+        ],
+      },
     ],
   });
 }

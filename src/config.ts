@@ -4,6 +4,7 @@ import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { parseNamePattern } from './five9/name-pattern.ts';
 import type { RedactKind } from './redact/redact-kinds.ts';
+import type { SftpSettings } from './sftp/sftp-settings.ts';
 
 /**
  * The service configuration: parsed once from the environment (plus `.env`), validated with zod,
@@ -133,22 +134,9 @@ export interface Config {
     prompt?: string;
     timeoutMs: number;
   };
-  sftp?: {
-    host: string;
-    port: number;
-    username: string;
-    password?: string;
-    privateKeyPath?: string;
-    passphrase?: string;
-    hostKeySha256?: string;
-    insecureAcceptAnyHostKey: boolean;
-    remoteDir: string;
+  /** The SFTP session's settings plus what the poll and the downloads need. */
+  sftp?: SftpSettings & {
     pollIntervalMs: number;
-    minFileAgeMs: number;
-    afterSuccess: 'leave' | 'move' | 'delete';
-    archiveDir?: string;
-    parallelReads: boolean;
-    timeoutMs: number;
     maxDownloads: number;
     settleMs: number;
     alertAfterFailures: number;

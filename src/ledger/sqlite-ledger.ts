@@ -135,18 +135,7 @@ export class SqliteLedger implements Ledger {
 
   async claimPending(): Promise<ClaimedFile[]> {
     const rows = this.stmt.claimPending.all(this.owner, this.now()) as Row[];
-    return rows
-      .sort((a, b) => a.seq - b.seq)
-      .map((r) => ({
-        source: r.source,
-        path: r.path,
-        relativePath: r.relative_path,
-        fileName: r.file_name,
-        size: r.size,
-        mtimeMs: r.mtime_ms,
-        seq: r.seq,
-        attempts: r.attempts,
-      }));
+    return rows.sort((a, b) => a.seq - b.seq).map(toClaimedFile);
   }
 
   async release(seq: number): Promise<void> {
@@ -260,19 +249,25 @@ export class SqliteLedger implements Ledger {
   }
 }
 
-function toLedgerRow(r: Row): LedgerRow {
+function toClaimedFile(r: Row): ClaimedFile {
   return {
-    seq: r.seq,
     source: r.source,
     path: r.path,
     relativePath: r.relative_path,
     fileName: r.file_name,
     size: r.size,
     mtimeMs: r.mtime_ms,
+    seq: r.seq,
+    attempts: r.attempts,
+  };
+}
+
+function toLedgerRow(r: Row): LedgerRow {
+  return {
+    ...toClaimedFile(r),
     id: r.id ?? undefined,
     sha256: r.sha256 ?? undefined,
     state: r.state,
-    attempts: r.attempts,
     stage: r.stage ?? undefined,
     lastError: r.last_error ?? undefined,
     localPath: r.local_path ?? undefined,

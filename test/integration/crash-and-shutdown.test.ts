@@ -1,19 +1,13 @@
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir } from 'node:fs/promises';
+import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createOpenAiEmulator, type OpenAiEmulator, type RunningOpenAiEmulator } from '../../src/emulators/openai-emulator.ts';
 import { freePort } from '../helpers/free-port.ts';
 import { RecpipeService, runRecpipe } from '../helpers/recpipe-process.ts';
+import { listFiles } from '../helpers/list-files.ts';
 import { writeTestAudio } from '../helpers/test-audio.ts';
 import { waitFor } from '../helpers/wait-for.ts';
-
-async function listFiles(dir: string): Promise<string[]> {
-  if (!existsSync(dir)) return [];
-  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
-  return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
-}
 
 const halfWritten = async (dataDir: string) =>
   (await listFiles(dataDir)).filter((f) => /\.tmp$|\.part$|\.partial\.flac$/.test(f) || path.basename(f).startsWith('.'));

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { appendFile, copyFile, mkdir, mkdtemp, readFile, readdir, rename, writeFile } from 'node:fs/promises';
+import { appendFile, copyFile, mkdir, mkdtemp, readFile, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,16 +9,11 @@ import type { TranscriptDocument } from '../../src/recording.ts';
 import { freePort } from '../helpers/free-port.ts';
 import { promtoolCheckMetrics } from '../helpers/promtool.ts';
 import { RecpipeService } from '../helpers/recpipe-process.ts';
+import { listFiles } from '../helpers/list-files.ts';
 import { writeTestAudio, writeTruncatedWav, type TestAudioCodec } from '../helpers/test-audio.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 const CODECS: TestAudioCodec[] = ['pcm_s16le', 'gsm_ms', 'pcm_mulaw', 'mp3', 'pcm_alaw'];
-
-async function listFiles(dir: string): Promise<string[]> {
-  if (!existsSync(dir)) return [];
-  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
-  return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
-}
 
 const sha256 = async (file: string) => createHash('sha256').update(await readFile(file)).digest('hex');
 

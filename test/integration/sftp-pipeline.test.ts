@@ -9,16 +9,11 @@ import type { TranscriptDocument } from '../../src/recording.ts';
 import { freePort } from '../helpers/free-port.ts';
 import { RecpipeService, runRecpipe } from '../helpers/recpipe-process.ts';
 import { startSshd, type TestSshd } from '../helpers/sshd.ts';
+import { listFiles } from '../helpers/list-files.ts';
 import { writeTestAudio } from '../helpers/test-audio.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 const HOUR_AGO = Date.now() - 3_600_000;
-
-async function listFiles(dir: string): Promise<string[]> {
-  if (!existsSync(dir)) return [];
-  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
-  return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
-}
 
 /** SFTP sessions the server started (sshd's log): one per listing, one per download, one per move/delete. */
 async function sessionsServed(sshd: TestSshd): Promise<number> {

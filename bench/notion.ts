@@ -1,4 +1,4 @@
-import { serveApp } from '../src/emulators/serve-app.ts';
+import { serveApp } from '../src/http/serve-app.ts';
 import { createNotionEmulator } from '../src/emulators/notion/notion-emulator.ts';
 import { Metrics } from '../src/observability/metrics.ts';
 import { NotionPublisher } from '../src/publish/notion/notion-publisher.ts';

@@ -5,7 +5,7 @@ import { environmentWithDotEnv, loadConfig } from './config.ts';
 import { createNotionEmulator } from './emulators/notion/notion-emulator.ts';
 import { createOpenAiEmulator } from './emulators/openai-emulator.ts';
 import { createSlackEmulator } from './emulators/slack-emulator.ts';
-import { serveApp } from './emulators/serve-app.ts';
+import { serveApp } from './http/serve-app.ts';
 import { checkNotionDatabase } from './publish/notion/notion-schema.ts';
 import { probeAudio } from './audio/audio-probe.ts';
 import { SqliteLedger } from './ledger/sqlite-ledger.ts';

@@ -1,12 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import type { Logger } from 'pino';
-import type { Observable } from 'rxjs';
-import { inboxFiles } from '../streams/inbox-watch.ts';
-import { sftpFiles } from '../streams/sftp-poll.ts';
-import { startPipeline, type RunningPipeline } from '../streams/pipeline.ts';
-import { claimedRecordings } from '../streams/recordings.ts';
+import type { RunningPipeline } from '../streams/pipeline.ts';
+import { startRecordingFlow, type FlowSources } from '../streams/recording-flow.ts';
 import { redactedConfig, type Config } from './config.ts';
-import { serveApp, type ServedApp } from './emulators/serve-app.ts';
+import { serveApp, type ServedApp } from './http/serve-app.ts';
 import { createHttpApp } from './http/http-app.ts';
 import { Readiness } from './http/readiness.ts';
 import { InboxHandler } from './inbox/inbox-handler.ts';
@@ -26,7 +23,7 @@ import { NotionPublisher } from './publish/notion/notion-publisher.ts';
 import { SlackNotifier } from './publish/slack/slack-notifier.ts';
 import type { Notifier } from './publish/notifier.ts';
 import type { Publisher } from './publish/publisher.ts';
-import type { FoundFile, SourceKind } from './recording.ts';
+import type { SourceKind } from './recording.ts';
 import { buildCallEnricher } from './five9/call-enricher.ts';
 import { buildRedactor } from './redact/redactor.ts';
 import { OpenAiTranscriber } from './transcribe/openai-transcriber.ts';
@@ -166,34 +163,23 @@ export class Service {
 
   private startFlow(continuous: boolean, onOutcome?: (outcome: Outcome) => void): RunningPipeline {
     const { config, log, metrics, ledger } = this;
-    const sources: Array<Observable<FoundFile>> = [];
-    if (config.inbox.enabled) {
-      sources.push(
-        inboxFiles({
-          root: config.paths.inboxDir,
-          watch: continuous && config.inbox.watch,
-          stableMs: config.inbox.stableMs,
-          rescanIntervalMs: config.inbox.rescanIntervalMs,
-          log,
-          onClose: (closing) => this.watcherClosings.push(closing),
-        }),
-      );
-    }
-    if (this.sftpPoller && config.sftp) {
-      sources.push(
-        sftpFiles({
-          poller: this.sftpPoller,
-          continuous,
-          pollIntervalMs: config.sftp.pollIntervalMs,
-          settleMs: config.sftp.settleMs,
-        }),
-      );
-    }
-    const recordings$ = claimedRecordings(sources, {
-      ledger,
-      log,
-      resumeIntervalMs: continuous ? config.inbox.rescanIntervalMs : undefined,
-    });
+    const sources: FlowSources = {
+      inbox: config.inbox.enabled
+        ? {
+            root: config.paths.inboxDir,
+            watch: continuous && config.inbox.watch,
+            stableMs: config.inbox.stableMs,
+            rescanIntervalMs: config.inbox.rescanIntervalMs,
+            log,
+            onClose: (closing) => this.watcherClosings.push(closing),
+          }
+        : undefined,
+      sftp:
+        this.sftpPoller && config.sftp
+          ? { poller: this.sftpPoller, continuous, pollIntervalMs: config.sftp.pollIntervalMs, settleMs: config.sftp.settleMs }
+          : undefined,
+    };
+    const recordings = { ledger, log, resumeIntervalMs: continuous ? config.inbox.rescanIntervalMs : undefined };
     const deps: ProcessDeps = {
       ledger,
       sources: this.handlers,
@@ -206,7 +192,7 @@ export class Service {
       metrics,
       log,
     };
-    return startPipeline(recordings$, {
+    return startRecordingFlow(sources, recordings, {
       ledger,
       process: (file, signal) => processRecording(file, deps, signal),
       fail: async (file, error, attempts, options) => {

@@ -11,7 +11,7 @@ import { readTranscriptionForm, validateTranscription } from './openai-request.t
 import { OpenAiStats } from './openai-stats.ts';
 import type { OpenAiRequestRecord } from './openai-stats.ts';
 import { renderTranscription } from './openai-transcript.ts';
-import { serveApp } from './serve-app.ts';
+import { serveApp } from '../http/serve-app.ts';
 
 /** The live cap: 25 MiB on the whole multipart body, not on the file alone (trap 6). */
 export const MAX_BODY_BYTES = 26_214_400;

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import type { Context } from 'hono';
-import { serveApp } from './serve-app.ts';
-import type { ServedApp } from './serve-app.ts';
+import { serveApp } from '../http/serve-app.ts';
+import type { ServedApp } from '../http/serve-app.ts';
 import { SlackFaults, defaultFaultError } from './slack-faults.ts';
 import type { SlackFault } from './slack-faults.ts';
 import { SlackRateLimiter } from './slack-rate-limiter.ts';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNotionEmulator, type NotionEmulator } from '../../src/emulators/notion/notion-emulator.ts';
 import { createOpenAiEmulator, type RunningOpenAiEmulator } from '../../src/emulators/openai-emulator.ts';
-import { serveApp, type ServedApp } from '../../src/emulators/serve-app.ts';
+import { serveApp, type ServedApp } from '../../src/http/serve-app.ts';
 import { transcriptLine } from '../../src/publish/transcript-markdown.ts';
 import type { TranscriptDocument } from '../../src/recording.ts';
 import { runRecpipe } from '../helpers/recpipe-process.ts';

@@ -1,6 +1,6 @@
 import { isTransient, retryAfterMsOf } from '../../src/errors.ts';
 import { createNotionEmulator, type NotionEmulator, type NotionEmulatorOptions } from '../../src/emulators/notion/notion-emulator.ts';
-import { serveApp, type ServedApp } from '../../src/emulators/serve-app.ts';
+import { serveApp, type ServedApp } from '../../src/http/serve-app.ts';
 import { Metrics } from '../../src/observability/metrics.ts';
 import type { Publisher } from '../../src/publish/publisher.ts';
 import { NOTION_PROPERTIES } from '../../src/publish/notion/notion-schema.ts';

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 
-/** A running HTTP server for a Hono app (emulators, tests, the demo). */
+/** A running HTTP server for a Hono app (the health and metrics server, the emulators). */
 export interface ServedApp {
   /** `http://127.0.0.1:<port>` with no trailing slash. */
   url: string;

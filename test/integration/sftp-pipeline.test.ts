@@ -226,7 +226,8 @@ describe('SFTP source against a real OpenSSH sshd', () => {
       const doc = JSON.parse(await readFile(path.join(env.DATA_DIR!, 'transcripts', `${id}.json`), 'utf8')) as TranscriptDocument;
       const sent = doc.text.match(/of audio ([0-9a-f]{8})/)![1]!;
       expect(openai.stats.requests.filter((r) => r.delivered && r.audioSha256?.startsWith(sent))).toHaveLength(1);
-      expect(await listFiles(path.join(env.DATA_DIR!, 'processed'))).toHaveLength(1);
+      // archived right after publishing
+      await waitFor('the archived original', async () => (await listFiles(path.join(env.DATA_DIR!, 'processed'))).length === 1, 10_000);
       const up = await waitFor('/ready to report the SFTP source up again', async () => {
         const state = await sftpState();
         return state.status === 200 ? state : undefined;

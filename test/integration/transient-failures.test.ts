@@ -60,7 +60,8 @@ describe('a 429/5xx storm (real process): retried with backoff, failed with the 
     expect(emulator.stats.requests.map((r) => r.retryCount)).toEqual([0, 0, 0, 0]); // the pipeline owns retries, not the SDK
 
     // one 503 is still queued: the swept recording meets it once more, then its retry succeeds
-    await waitFor('the swept recording done', async () => (await readdir(path.join(dataDir, 'transcripts'))).some((f) => f.endsWith('.json')), 30_000);
+    await waitFor('the swept recording done and archived', async () => (await readdir(path.join(dataDir, 'processed'), { recursive: true })).some((f) => f.endsWith('storm.wav')), 30_000);
+    expect((await readdir(path.join(dataDir, 'transcripts'))).filter((f) => f.endsWith('.json'))).toHaveLength(1);
     expect(existsSync(report)).toBe(false);
     expect(existsSync(path.join(dataDir, 'failed', 'storm.wav'))).toBe(false);
     const metrics = await (await fetch(`${service.baseUrl}/metrics`)).text();

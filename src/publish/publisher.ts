@@ -10,6 +10,12 @@ export interface PublishContext {
   /** Persists progress at once (e.g. right after a page is created) so a crash resumes from here. */
   saveCheckpoint(value: string): Promise<void>;
   signal: AbortSignal;
+  /**
+   * The recording's normalized audio file, for publishers that can attach it (Notion with
+   * `NOTION_ATTACH_AUDIO`): where it is, the name and MIME type to give it, its size in bytes.
+   * It stays on disk until publishing is over; publishers must not move or change it.
+   */
+  audio?: { path: string; fileName: string; contentType: string; bytes: number };
 }
 
 /**

@@ -2,7 +2,7 @@ import { isTransient, retryAfterMsOf } from '../../src/errors.ts';
 import { createNotionEmulator, type NotionEmulator, type NotionEmulatorOptions } from '../../src/emulators/notion/notion-emulator.ts';
 import { serveApp, type ServedApp } from '../../src/http/serve-app.ts';
 import { Metrics } from '../../src/observability/metrics.ts';
-import type { Publisher } from '../../src/publish/publisher.ts';
+import type { PublishContext, Publisher } from '../../src/publish/publisher.ts';
 import { NOTION_PROPERTIES } from '../../src/publish/notion/notion-schema.ts';
 import type { Segment, TranscriptDocument } from '../../src/recording.ts';
 
@@ -57,7 +57,7 @@ export class CheckpointMemory {
   readonly values = new Map<string, string>();
   readonly history: string[] = [];
 
-  context(id: string, signal = new AbortController().signal) {
+  context(id: string, signal = new AbortController().signal, audio?: PublishContext['audio']): PublishContext {
     return {
       checkpoint: this.values.get(id),
       saveCheckpoint: async (value: string) => {
@@ -65,6 +65,7 @@ export class CheckpointMemory {
         this.history.push(value);
       },
       signal,
+      audio,
     };
   }
 }
@@ -78,11 +79,12 @@ export async function publishWithRetry(
   doc: TranscriptDocument,
   memory: CheckpointMemory,
   maxAttempts = 8,
+  audio?: PublishContext['audio'],
 ): Promise<{ result: string; attempts: number; transientErrors: unknown[] }> {
   const transientErrors: unknown[] = [];
   for (let attempt = 1; ; attempt++) {
     try {
-      return { result: await publisher.publish(doc, memory.context(doc.id)), attempts: attempt, transientErrors };
+      return { result: await publisher.publish(doc, memory.context(doc.id, undefined, audio)), attempts: attempt, transientErrors };
     } catch (error) {
       if (!isTransient(error) || attempt >= maxAttempts) throw error;
       transientErrors.push(error);

@@ -1,17 +1,21 @@
 import type { Hono } from 'hono';
 import { invalid, requireObject } from './body-validation.ts';
 import { parseChildren } from './block-validation.ts';
+import type { FileUploadStore } from './file-upload-store.ts';
+import { prepareAttachments } from './media-attachments.ts';
 import { blockObject } from './notion-objects.ts';
 import type { NotionStore } from './notion-store.ts';
 import { paginate, pageSize, readBody, type NotionEnv } from './request-body.ts';
 
 /** Append (`PATCH`) and list (`GET`) the children of a page or block. */
-export function registerBlockRoutes(app: Hono<NotionEnv>, store: NotionStore): void {
+export function registerBlockRoutes(app: Hono<NotionEnv>, store: NotionStore, uploads: FileUploadStore): void {
   app.patch('/v1/blocks/:id/children', async (c) => {
     const parent = store.parentOfChildren(c.req.param('id'));
     const body = await readBody(c);
     const children = parseChildren(body.children, 'body.children');
+    const attach = prepareAttachments(uploads, children, 'body.children');
     const created = store.insertBlocks(parent, children, afterBlockId(body, c.get('version')));
+    attach();
     return c.json({
       object: 'list',
       results: created.map((b) => blockObject(b, c.get('version'))),

@@ -1,4 +1,4 @@
-import { invalid, requireArray, requireObject } from './body-validation.ts';
+import { invalid, requireArray, requireObject, requireString } from './body-validation.ts';
 import { validationError } from './notion-error.ts';
 import { parseRichText, type RichTextItem } from './rich-text.ts';
 
@@ -13,6 +13,9 @@ const TEXT_BLOCKS = new Set([
   'quote', 'to_do', 'toggle', 'callout', 'code',
 ]);
 const EMPTY_BLOCKS = new Set(['divider', 'table_of_contents', 'breadcrumb']);
+/** Blocks that hold a file: an uploaded one (`file_upload`) or a link (`external`). */
+const MEDIA_BLOCKS = new Set(['audio', 'file', 'image', 'video', 'pdf']);
+const MAX_URL = 2000;
 
 /** A validated block from a request, before the store gives it an id. */
 export interface ParsedBlock {
@@ -20,6 +23,19 @@ export interface ParsedBlock {
   /** The type object in response form (`{rich_text, color, …}`), without `children`. */
   content: Record<string, unknown> & { rich_text?: RichTextItem[] };
   children: ParsedBlock[];
+  /** A media block's `file_upload.id`: the routes check it is `uploaded` and swap in the hosted file. */
+  fileUploadId?: string;
+  /** The attached upload, for snapshots (set by `prepareAttachments`). */
+  upload?: AttachedUpload;
+}
+
+/** What a media block holds once its upload is attached: enough for a test to compare with the file sent. */
+export interface AttachedUpload {
+  id: string;
+  filename: string | null;
+  contentType: string | null;
+  bytes: number | null;
+  sha256?: string;
 }
 
 /** Counts block elements across one request (the 1000-element payload rule). */
@@ -46,10 +62,11 @@ function parseBlock(value: unknown, path: string, budget: BlockBudget, depth: nu
   if (block.object !== undefined && block.object !== 'block') invalid(`${path}.object`, 'should be `"block"`', block.object);
   const type = typeof block.type === 'string' ? block.type : Object.keys(block).find((key) => key !== 'object');
   if (type === undefined) invalid(`${path}.type`, 'should be defined', undefined);
-  if (!TEXT_BLOCKS.has(type) && !EMPTY_BLOCKS.has(type)) {
-    invalid(`${path}.type`, 'should be a supported block type (text blocks and divider in this emulator)', type);
+  if (!TEXT_BLOCKS.has(type) && !EMPTY_BLOCKS.has(type) && !MEDIA_BLOCKS.has(type)) {
+    invalid(`${path}.type`, 'should be a supported block type (text, divider and media blocks in this emulator)', type);
   }
   const body = requireObject(block[type], `${path}.${type}`);
+  if (MEDIA_BLOCKS.has(type)) return parseMedia(type, body, `${path}.${type}`);
   const content: ParsedBlock['content'] = {};
   if (TEXT_BLOCKS.has(type)) {
     content.rich_text = parseRichText(body.rich_text, `${path}.${type}.rich_text`);
@@ -66,6 +83,22 @@ function parseBlock(value: unknown, path: string, budget: BlockBudget, depth: nu
     children = parseChildren(body.children, `${path}.${type}.children`, budget, depth + 1);
   }
   return { type, content, children };
+}
+
+/** `{type: 'file_upload', file_upload: {id}}` or `{type: 'external', external: {url}}`, with an optional caption. */
+function parseMedia(type: string, body: Record<string, unknown>, path: string): ParsedBlock {
+  const caption = body.caption === undefined ? [] : parseRichText(body.caption, `${path}.caption`);
+  const kind = body.type ?? (body.file_upload !== undefined ? 'file_upload' : body.external !== undefined ? 'external' : undefined);
+  if (body.children !== undefined) invalid(`${path}.children`, 'should be undefined', body.children);
+  if (kind === 'file_upload') {
+    const id = requireString(requireObject(body.file_upload, `${path}.file_upload`).id, `${path}.file_upload.id`);
+    return { type, content: { caption, type: 'file_upload', file_upload: { id } }, children: [], fileUploadId: id };
+  }
+  if (kind === 'external') {
+    const url = requireString(requireObject(body.external, `${path}.external`).url, `${path}.external.url`, MAX_URL);
+    return { type, content: { caption, type: 'external', external: { url } }, children: [] };
+  }
+  return invalid(`${path}.type`, 'should be `"file_upload"` or `"external"`', kind);
 }
 
 /** Plain text of a block's own rich text (empty for dividers). */

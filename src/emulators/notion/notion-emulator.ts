@@ -3,6 +3,8 @@ import type { Context } from 'hono';
 import { registerBlockRoutes } from './block-routes.ts';
 import { registerDataSourceRoutes } from './data-source-routes.ts';
 import { defaultCode, type Fault, FaultInjector } from './fault-injector.ts';
+import { registerFileUploadRoutes } from './file-upload-routes.ts';
+import { DEFAULT_UPLOAD_TTL_MS, FileUploadStore, PAID_MAX_FILE_BYTES } from './file-upload-store.ts';
 import { NotionApiError, newRequestId } from './notion-error.ts';
 import { botUserObject, SUPPORTED_VERSIONS, type NotionVersion } from './notion-objects.ts';
 import { NotionStore } from './notion-store.ts';
@@ -20,6 +22,13 @@ export interface NotionEmulatorOptions {
   burst?: number;
   /** Reject pages without a title value (default true; stricter than Notion, which allows untitled pages). */
   requireTitle?: boolean;
+  /**
+   * The workspace's per-file upload limit in bytes: default 5 GiB (a paid plan); 5 MiB
+   * (`FREE_MAX_FILE_BYTES`) emulates a free workspace. `GET /v1/users/me` reports it.
+   */
+  maxFileUploadBytes?: number;
+  /** How long a file upload may stay unattached before it expires (default one hour). */
+  fileUploadTtlMs?: number;
 }
 
 export interface RequestLogEntry {
@@ -36,6 +45,8 @@ export interface NotionEmulator {
   /** A plain Hono app, ready for `serveApp`. */
   app: Hono;
   store: NotionStore;
+  /** File uploads and their state (pending, uploaded, expired), for tests to inspect. */
+  uploads: FileUploadStore;
   faults: FaultInjector;
   /** Every `/v1` request with the status it got, in arrival order. */
   requests: RequestLogEntry[];
@@ -50,6 +61,8 @@ export interface NotionEmulator {
 /** An in-memory Notion API (version 2025-09-03 semantics, 2026-03-11 shapes) for tests and the demo. */
 export function createNotionEmulator(options: NotionEmulatorOptions = {}): NotionEmulator {
   const store = new NotionStore();
+  const maxFileUploadBytes = options.maxFileUploadBytes ?? PAID_MAX_FILE_BYTES;
+  const uploads = new FileUploadStore({ maxFileBytes: maxFileUploadBytes, ttlMs: options.fileUploadTtlMs ?? DEFAULT_UPLOAD_TTL_MS });
   const faults = new FaultInjector();
   const requests: RequestLogEntry[] = [];
   const buckets = new Map<string, TokenBucket>();
@@ -107,10 +120,11 @@ export function createNotionEmulator(options: NotionEmulatorOptions = {}): Notio
     c.res = faultResponse(c, fault);
   });
 
-  app.get('/v1/users/me', (c) => c.json({ ...botUserObject(), request_id: c.get('requestId') }));
+  app.get('/v1/users/me', (c) => c.json({ ...botUserObject(maxFileUploadBytes), request_id: c.get('requestId') }));
   registerDataSourceRoutes(app, store);
-  registerPageRoutes(app, store, { requireTitle: options.requireTitle ?? true });
-  registerBlockRoutes(app, store);
+  registerPageRoutes(app, store, uploads, { requireTitle: options.requireTitle ?? true });
+  registerBlockRoutes(app, store, uploads);
+  registerFileUploadRoutes(app, uploads);
   root.route('/', app);
 
   function snapshot(): EmulatedPage[] {
@@ -120,6 +134,7 @@ export function createNotionEmulator(options: NotionEmulatorOptions = {}): Notio
   return {
     app: root,
     store,
+    uploads,
     faults,
     requests,
     createDatabase: (title, properties) => store.createDatabase(title, properties),

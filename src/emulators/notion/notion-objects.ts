@@ -117,13 +117,14 @@ export function blockObject(block: BlockRecord, version: NotionVersion): Record<
   };
 }
 
-export function botUserObject(): Record<string, unknown> {
+/** The bot user; `maxFileUploadBytes` is the workspace's per-file upload limit it reports. */
+export function botUserObject(maxFileUploadBytes: number): Record<string, unknown> {
   return {
     object: 'user',
     id: BOT_USER_ID,
     name: 'Recording pipeline (emulator)',
     avatar_url: null,
     type: 'bot',
-    bot: { owner: { type: 'workspace', workspace: true }, workspace_name: 'Emulated workspace', workspace_id: 'b7c1e0aa-0000-4000-8000-000000000001', workspace_limits: { max_file_upload_size_in_bytes: 5_368_709_120 } },
+    bot: { owner: { type: 'workspace', workspace: true }, workspace_name: 'Emulated workspace', workspace_id: 'b7c1e0aa-0000-4000-8000-000000000001', workspace_limits: { max_file_upload_size_in_bytes: maxFileUploadBytes } },
   };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ParsedBlock } from './block-validation.ts';
+import type { AttachedUpload, ParsedBlock } from './block-validation.ts';
 import { NotionApiError, notFound, validationError } from './notion-error.ts';
 import { parsePropertyDefinition, type PropertySchema } from './property-schema.ts';
 import type { ParsedProperties, PropertyValue, SchemaView } from './property-values.ts';
@@ -39,6 +39,8 @@ export interface BlockRecord {
   content: ParsedBlock['content'];
   childIds: string[];
   createdTime: string;
+  /** A media block's uploaded file. */
+  upload?: AttachedUpload;
 }
 
 type Kind = 'database' | 'data_source' | 'page' | 'block';
@@ -127,7 +129,7 @@ export class NotionStore {
     const now = new Date().toISOString();
     const parentRef = 'values' in parent ? { type: 'page_id' as const, page_id: parent.id } : { type: 'block_id' as const, block_id: parent.id };
     const created = children.map((child): BlockRecord => {
-      const block: BlockRecord = { id: randomUUID(), parent: parentRef, type: child.type, content: child.content, childIds: [], createdTime: now };
+      const block: BlockRecord = { id: randomUUID(), parent: parentRef, type: child.type, content: child.content, childIds: [], createdTime: now, upload: child.upload };
       this.blocks.set(compactId(block.id), block);
       this.insertBlocks(block, child.children);
       return block;

@@ -1,6 +1,8 @@
 import type { Hono } from 'hono';
 import { invalid, requireObject } from './body-validation.ts';
 import { parseChildren } from './block-validation.ts';
+import type { FileUploadStore } from './file-upload-store.ts';
+import { prepareAttachments } from './media-attachments.ts';
 import { validationError } from './notion-error.ts';
 import { pageObject } from './notion-objects.ts';
 import type { DataSourceRecord, NotionStore } from './notion-store.ts';
@@ -8,7 +10,7 @@ import { parsePageProperties } from './property-values.ts';
 import { readBody, type NotionEnv } from './request-body.ts';
 
 /** `POST /v1/pages` under a data source (or a single-source database), and `GET /v1/pages/:id`. */
-export function registerPageRoutes(app: Hono<NotionEnv>, store: NotionStore, options: { requireTitle: boolean }): void {
+export function registerPageRoutes(app: Hono<NotionEnv>, store: NotionStore, uploads: FileUploadStore, options: { requireTitle: boolean }): void {
   app.post('/v1/pages', async (c) => {
     const body = await readBody(c);
     const dataSource = resolveParent(store, body.parent);
@@ -16,7 +18,9 @@ export function registerPageRoutes(app: Hono<NotionEnv>, store: NotionStore, opt
     const rawChildren = body.children ?? body.content;
     const children = rawChildren === undefined ? [] : parseChildren(rawChildren, body.children === undefined ? 'body.content' : 'body.children');
     if (body.markdown !== undefined) throw validationError('body failed validation: body.markdown is not supported by this emulator.');
+    const attach = prepareAttachments(uploads, children, body.children === undefined ? 'body.content' : 'body.children');
     const page = store.insertPage(dataSource, properties, children);
+    attach();
     return c.json({ ...pageObject(page, dataSource, c.get('version')), request_id: c.get('requestId') });
   });
 

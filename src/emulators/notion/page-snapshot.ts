@@ -1,4 +1,4 @@
-import { blockText } from './block-validation.ts';
+import { type AttachedUpload, blockText } from './block-validation.ts';
 import type { BlockRecord, NotionStore, PageRecord } from './notion-store.ts';
 import { plainText } from './rich-text.ts';
 
@@ -11,7 +11,7 @@ export interface EmulatedPage {
   /** Property name → plain value: text for title/rich_text, option name for select, `start` for dates. */
   properties: Record<string, string | number | boolean | string[] | null>;
   /** Top-level blocks in page order, with the length of each rich text item (to check limits). */
-  blocks: Array<{ id: string; type: string; text: string; itemLengths: number[]; children: number }>;
+  blocks: Array<{ id: string; type: string; text: string; itemLengths: number[]; children: number; upload?: AttachedUpload }>;
   /** The text of every top-level block joined with newlines. */
   text: string;
 }
@@ -30,6 +30,7 @@ export function snapshotPage(store: NotionStore, page: PageRecord): EmulatedPage
     text: blockText(block.content),
     itemLengths: (block.content.rich_text ?? []).map((item) => item.plain_text.length),
     children: block.childIds.length,
+    ...(block.upload === undefined ? {} : { upload: block.upload }),
   }));
   return {
     id: page.id,

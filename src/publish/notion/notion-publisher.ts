@@ -4,19 +4,26 @@ import { PermanentError } from '../../errors.ts';
 import type { Metrics } from '../../observability/metrics.ts';
 import type { TranscriptDocument } from '../../recording.ts';
 import type { PublishContext, Publisher } from '../publisher.ts';
+import { AudioAttacher } from './audio-attachment.ts';
 import { jsonBytes, nextBatchSize } from './block-batches.ts';
 import { NotionApi } from './notion-api.ts';
-import { countChildBlocks, findPageByRecordingId } from './page-lookup.ts';
+import { childBlocks, findPageByRecordingId } from './page-lookup.ts';
 import { pageProperties } from './page-properties.ts';
-import { formatCheckpoint, parseCheckpoint } from './publish-checkpoint.ts';
+import { type AudioCheckpoint, formatCheckpoint, parseCheckpoint } from './publish-checkpoint.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { transcriptBlocks } from './transcript-blocks.ts';
 
 interface PageProgress {
   pageId: string;
-  /** Top-level blocks the page already has. */
+  /** Transcript blocks the page already has. */
   appended: number;
+  /** The page's audio blocks, when this attempt listed them. */
+  audioBlockIds?: string[];
+  audio?: AudioCheckpoint;
 }
+
+/** Default `maxUploadBytes`: a free workspace's per-file limit. */
+export const DEFAULT_MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
 
 export interface NotionPublisherOptions {
   /** Integration token (`ntn_…` / `secret_…`). */
@@ -33,6 +40,10 @@ export interface NotionPublisherOptions {
   timeoutMs?: number;
   /** IANA zone for the local time in page names (default `UTC`). */
   timeZone?: string;
+  /** Attach the recording's audio (`PublishContext.audio`) to its page after the transcript (default false). */
+  attachAudio?: boolean;
+  /** Audio larger than this many bytes is not attached (default 5 MiB, a free workspace's limit). */
+  maxUploadBytes?: number;
   metrics?: Metrics;
   logger?: Logger;
 }
@@ -49,6 +60,7 @@ export class NotionPublisher implements Publisher {
   readonly #databaseId: string;
   readonly #timeZone: string;
   readonly #logger?: Logger;
+  readonly #audio?: AudioAttacher;
   #dataSourceId: Promise<string> | undefined;
 
   constructor(options: NotionPublisherOptions) {
@@ -63,34 +75,56 @@ export class NotionPublisher implements Publisher {
       metrics: options.metrics,
       logger: options.logger,
     });
+    if (options.attachAudio === true) this.#audio = new AudioAttacher(this.#api, options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES);
   }
 
   async publish(doc: TranscriptDocument, context: PublishContext): Promise<string> {
     const log = this.#logger?.child({ recordingId: doc.id, publisher: this.name });
     const blocks = transcriptBlocks(doc);
     const saved = parseCheckpoint(context.checkpoint);
+    let page: PageProgress;
     if (saved !== undefined && 'pageId' in saved && saved.appendedBlocks !== undefined && saved.appendedBlocks >= blocks.length) {
-      return formatCheckpoint(saved);
+      page = { pageId: saved.pageId, appended: saved.appendedBlocks, audio: saved.audio };
+    } else {
+      page = saved !== undefined && 'pageId' in saved ? await this.#resume(saved.pageId, context, log) : await this.#open(doc, blocks, saved !== undefined, context, log);
+      while (page.appended < blocks.length) {
+        const rest = blocks.slice(page.appended);
+        const count = nextBatchSize(rest, jsonBytes({ children: [] }));
+        const pageId = page.pageId;
+        await this.#api.call('blocks.children.append', (c) => c.blocks.children.append({ block_id: pageId, children: rest.slice(0, count) }), context.signal);
+        page.appended += count;
+        await context.saveCheckpoint(formatCheckpoint({ pageId, appendedBlocks: page.appended }));
+      }
     }
-    const page = saved !== undefined && 'pageId' in saved ? await this.#resume(saved.pageId, context, log) : await this.#open(doc, blocks, saved !== undefined, context, log);
+    const audio = await this.#attachAudio(page, context, log);
+    return formatCheckpoint({ pageId: page.pageId, appendedBlocks: page.appended, ...(audio === undefined ? {} : { audio }) });
+  }
 
-    let appended = page.appended;
-    while (appended < blocks.length) {
-      const rest = blocks.slice(appended);
-      const count = nextBatchSize(rest, jsonBytes({ children: [] }));
-      await this.#api.call('blocks.children.append', (c) => c.blocks.children.append({ block_id: page.pageId, children: rest.slice(0, count) }), context.signal);
-      appended += count;
-      await context.saveCheckpoint(formatCheckpoint({ pageId: page.pageId, appendedBlocks: appended }));
+  /** With `attachAudio`, once the transcript is whole: the audio block, exactly once (see AudioAttacher). */
+  async #attachAudio(page: PageProgress, context: PublishContext, log: Logger | undefined): Promise<AudioCheckpoint | undefined> {
+    if (this.#audio === undefined) return page.audio;
+    if (context.audio === undefined) {
+      log?.debug('no audio file to attach to the notion page');
+      return page.audio;
     }
-    return formatCheckpoint({ pageId: page.pageId, appendedBlocks: appended });
+    return this.#audio.attach(context.audio, {
+      pageId: page.pageId,
+      saved: page.audio,
+      resumed: context.checkpoint !== undefined,
+      audioBlockIds: page.audioBlockIds,
+      save: (audio) => context.saveCheckpoint(formatCheckpoint({ pageId: page.pageId, appendedBlocks: page.appended, audio })),
+      signal: context.signal,
+      log,
+    });
   }
 
   /** A page from an interrupted attempt: its real block count says where to continue. */
   async #resume(pageId: string, context: PublishContext, log: Logger | undefined): Promise<PageProgress> {
     // the checkpoint may lag one append behind: a request can land after we stopped listening
-    const appended = await countChildBlocks(this.#api, pageId, context.signal);
-    log?.info({ pageId, pageBlocks: appended }, 'resuming notion page');
-    return { pageId, appended };
+    const { count, audioBlockIds } = await childBlocks(this.#api, pageId, context.signal);
+    log?.info({ pageId, pageBlocks: count }, 'resuming notion page');
+    // an audio block only ever follows the whole transcript
+    return { pageId, appended: count - audioBlockIds.length, audioBlockIds };
   }
 
   /**
@@ -103,8 +137,9 @@ export class NotionPublisher implements Publisher {
     let page: PageProgress | undefined;
     const found = uncertain ? await findPageByRecordingId(this.#api, dataSourceId, doc.id, context.signal) : undefined;
     if (found !== undefined) {
-      page = { pageId: found, appended: await countChildBlocks(this.#api, found, context.signal) };
-      log?.info({ pageId: found, pageBlocks: page.appended }, 'adopted notion page from an earlier attempt');
+      const { count, audioBlockIds } = await childBlocks(this.#api, found, context.signal);
+      page = { pageId: found, appended: count - audioBlockIds.length, audioBlockIds };
+      log?.info({ pageId: found, pageBlocks: count }, 'adopted notion page from an earlier attempt');
     } else {
       const properties = pageProperties(doc, this.#timeZone);
       const parent = { type: 'data_source_id' as const, data_source_id: dataSourceId };
@@ -112,7 +147,7 @@ export class NotionPublisher implements Publisher {
       // from here until the page id is saved, the outcome of this create can become unknown
       await context.saveCheckpoint(formatCheckpoint({ creating: true }));
       const created = await this.#api.call('pages.create', (c) => c.pages.create({ parent, properties, children: blocks.slice(0, first) }), context.signal);
-      page = { pageId: created.id, appended: first };
+      page = { pageId: created.id, appended: first, audioBlockIds: [] };
       log?.info({ pageId: created.id, blocks: first }, 'created notion page');
     }
     await context.saveCheckpoint(formatCheckpoint({ pageId: page.pageId, appendedBlocks: page.appended }));

@@ -17,15 +17,23 @@ export async function findPageByRecordingId(api: NotionApi, dataSourceId: string
   return response.results.find((result) => result.object === 'page' && (!isFullPage(result) || !result.in_trash))?.id;
 }
 
-/** Top-level blocks of a page, counted through every result page (100 per request). */
-export async function countChildBlocks(api: NotionApi, pageId: string, signal?: AbortSignal): Promise<number> {
+/** A page's top-level blocks: how many, and which of them are audio blocks (an attached recording). */
+export interface ChildBlocks {
+  count: number;
+  audioBlockIds: string[];
+}
+
+/** Lists a page's top-level blocks through every result page (100 per request). */
+export async function childBlocks(api: NotionApi, pageId: string, signal?: AbortSignal): Promise<ChildBlocks> {
   let count = 0;
+  const audioBlockIds: string[] = [];
   let cursor: string | undefined;
   do {
     const response = await api.call('blocks.children.list', (client) =>
       client.blocks.children.list({ block_id: pageId, page_size: 100, start_cursor: cursor }), signal);
     count += response.results.length;
+    for (const block of response.results) if ('type' in block && block.type === 'audio') audioBlockIds.push(block.id);
     cursor = response.has_more ? (response.next_cursor ?? undefined) : undefined;
   } while (cursor !== undefined);
-  return count;
+  return { count, audioBlockIds };
 }

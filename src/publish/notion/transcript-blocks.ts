@@ -1,5 +1,6 @@
 import type { BlockObjectRequest } from '@notionhq/client';
 import type { Segment, TranscriptDocument } from '../../recording.ts';
+import { speakerName } from '../transcript-markdown.ts';
 import { splitText } from './split-text.ts';
 
 /**
@@ -33,7 +34,8 @@ export function timestamp(seconds: number): string {
 }
 
 function prefixOf(segment: Segment): string {
-  const speaker = segment.speaker === undefined ? '' : ` ${segment.speaker === 'agent' ? 'Agent' : 'Caller'}:`;
+  const name = speakerName(segment);
+  const speaker = name === undefined ? '' : ` ${name}:`;
   return `${timestamp(segment.start)}${speaker} `;
 }
 

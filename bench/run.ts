@@ -2,6 +2,7 @@
  * `npm run bench [-- name…]`: runs the benchmarks side by side with their baselines and prints
  * ratios. Benchmarks measure; tests check behaviour. Names: see BENCHES below.
  */
+import { billingRatio } from './billing.ts';
 import { notionBench } from './notion.ts';
 import { pipelineThroughput } from './pipeline-throughput.ts';
 import { sftpBench } from './sftp.ts';
@@ -12,6 +13,7 @@ const BENCHES: Record<string, Bench> = {
   pipeline: pipelineThroughput,
   sftp: sftpBench,
   notion: notionBench,
+  billing: billingRatio,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -18,6 +18,8 @@ const optionalText = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
 
+const optionalNumber = optionalText.transform((v) => (v === undefined ? undefined : Number(v)));
+
 const fingerprint = z
   .string()
   .regex(/^SHA256:[A-Za-z0-9+/]{43}=?$/, 'must look like SHA256:<43 base64 characters>, as `ssh-keygen -lf` prints it');
@@ -57,6 +59,11 @@ const envSchema = z.object({
   TRANSCRIBE_MODEL: z.string().min(1).default('whisper-1'),
   TRANSCRIBE_LANGUAGE: optionalText.pipe(z.string().regex(/^[a-z]{2}$/, 'must be an ISO-639-1 code such as en').optional()),
   TRANSCRIBE_PROMPT: optionalText,
+  SILENCE_CUT: bool.default(true),
+  SILENCE_MIN_SECONDS: z.coerce.number().min(0.5).max(60).default(2),
+  SILENCE_NOISE_DB: z.coerce.number().min(-90).max(-10).default(-35),
+  CHUNK_MAX_BYTES: optionalNumber.pipe(z.number().int().min(1_048_576).max(26_148_864).optional()),
+  CHUNK_MAX_SECONDS: optionalNumber.pipe(z.number().min(60).optional()),
   SFTP_HOST: optionalText,
   SFTP_PORT: int(1, 65535).default(22),
   SFTP_USERNAME: optionalText,
@@ -79,6 +86,9 @@ const envSchema = z.object({
   NOTION_DATABASE_ID: optionalText,
   NOTION_BASE_URL: optionalText.pipe(z.url().optional()),
   NOTION_REQUESTS_PER_SECOND: z.coerce.number().positive().max(100).default(3),
+  NOTION_ATTACH_AUDIO: bool.default(false),
+  // a free workspace's per-file limit (5 MiB); paid workspaces allow 5 GiB
+  NOTION_MAX_UPLOAD_BYTES: int(1).default(5 * 1024 * 1024),
   SLACK_BOT_TOKEN: optionalText,
   SLACK_CHANNEL: optionalText,
   SLACK_WEBHOOK_URL: optionalText.pipe(z.url().optional()),
@@ -134,6 +144,16 @@ export interface Config {
     prompt?: string;
     timeoutMs: number;
   };
+  /** Before transcribing: long silences cut out, long calls split into requests within the limits. */
+  transcription: {
+    silenceCut: boolean;
+    silenceMinSeconds: number;
+    silenceNoiseDb: number;
+    /** Audio bytes per request; unset → 24 MiB. */
+    chunkMaxBytes?: number;
+    /** Audio seconds per request; unset → 1,400 for gpt-4o models, none otherwise. */
+    chunkMaxSeconds?: number;
+  };
   /** The SFTP session's settings plus what the poll and the downloads need. */
   sftp?: SftpSettings & {
     pollIntervalMs: number;
@@ -141,7 +161,16 @@ export interface Config {
     settleMs: number;
     alertAfterFailures: number;
   };
-  notion?: { token: string; databaseId: string; baseUrl?: string; requestsPerSecond: number };
+  notion?: {
+    token: string;
+    databaseId: string;
+    baseUrl?: string;
+    requestsPerSecond: number;
+    /** Attach each recording's normalized audio to its page. */
+    attachAudio: boolean;
+    /** Audio files larger than this are not attached (the workspace's own limit may be lower). */
+    maxUploadBytes: number;
+  };
   slack?: { botToken?: string; channel?: string; webhookUrl?: string; apiUrl?: string };
   five9: {
     timeZone: string;
@@ -209,6 +238,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { isTT
       prompt: e.TRANSCRIBE_PROMPT,
       timeoutMs: e.OPENAI_TIMEOUT_MS,
     },
+    transcription: {
+      silenceCut: e.SILENCE_CUT,
+      silenceMinSeconds: e.SILENCE_MIN_SECONDS,
+      silenceNoiseDb: e.SILENCE_NOISE_DB,
+      chunkMaxBytes: e.CHUNK_MAX_BYTES,
+      chunkMaxSeconds: e.CHUNK_MAX_SECONDS,
+    },
     sftp: e.SFTP_HOST
       ? {
           host: e.SFTP_HOST,
@@ -233,7 +269,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { isTT
       : undefined,
     notion:
       e.NOTION_TOKEN && e.NOTION_DATABASE_ID
-        ? { token: e.NOTION_TOKEN, databaseId: e.NOTION_DATABASE_ID, baseUrl: e.NOTION_BASE_URL, requestsPerSecond: e.NOTION_REQUESTS_PER_SECOND }
+        ? {
+            token: e.NOTION_TOKEN,
+            databaseId: e.NOTION_DATABASE_ID,
+            baseUrl: e.NOTION_BASE_URL,
+            requestsPerSecond: e.NOTION_REQUESTS_PER_SECOND,
+            attachAudio: e.NOTION_ATTACH_AUDIO,
+            maxUploadBytes: e.NOTION_MAX_UPLOAD_BYTES,
+          }
         : undefined,
     slack:
       (e.SLACK_BOT_TOKEN && e.SLACK_CHANNEL) || e.SLACK_WEBHOOK_URL

@@ -1,17 +1,19 @@
-import { cp, readFile, readdir, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { environmentWithDotEnv, loadConfig } from './config.ts';
+import { environmentWithDotEnv, loadConfig, type Config } from './config.ts';
 import { createNotionEmulator } from './emulators/notion/notion-emulator.ts';
 import { createOpenAiEmulator } from './emulators/openai-emulator.ts';
 import { createSlackEmulator } from './emulators/slack-emulator.ts';
 import { serveApp } from './http/serve-app.ts';
 import { checkNotionDatabase } from './publish/notion/notion-schema.ts';
-import { probeAudio } from './audio/audio-probe.ts';
 import { SqliteLedger } from './ledger/sqlite-ledger.ts';
 import { Service } from './main.ts';
 import { createLogger } from './observability/logger.ts';
 import { outcomeLine } from './commands/run-once.ts';
+import { plannedUploads } from './transcribe/planned-uploads.ts';
+import { requestLimitsFor } from './transcribe/request-limits.ts';
 
 const SAMPLES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../test/fixtures/samples');
 
@@ -23,7 +25,6 @@ const SAMPLES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../t
 async function demo(): Promise<number> {
   const openai = createOpenAiEmulator();
   const openaiServer = await openai.start();
-  await scriptSampleSpeech(openai);
   const notion = createNotionEmulator();
   // an empty database, set up the way `recpipe doctor --fix` sets up a customer's
   const { databaseId } = notion.createDatabase('Call transcripts');
@@ -47,6 +48,7 @@ async function demo(): Promise<number> {
     SLACK_CHANNEL: 'call-alerts',
     SLACK_API_URL: slackServer.apiUrl,
   });
+  await scriptSampleSpeech(openai, config);
   const fixed = await checkNotionDatabase(config.notion!, { fix: true });
   if (!fixed.ok) throw new Error(`could not set up the demo Notion database: ${fixed.lines.join('; ')}`);
   const log = createLogger({ ...config.log, destination: process.stderr });
@@ -84,16 +86,27 @@ async function demo(): Promise<number> {
   }
 }
 
-/** Makes the emulator "hear" the samples' synthetic speech (test/fixtures/samples/speech.json). */
-async function scriptSampleSpeech(openai: ReturnType<typeof createOpenAiEmulator>): Promise<void> {
+/**
+ * Makes the emulator "hear" the samples' synthetic speech (test/fixtures/samples/speech.json):
+ * each track's words go to the request the pipeline will send for it, which is shorter than the
+ * track when its silences are cut out.
+ */
+async function scriptSampleSpeech(openai: ReturnType<typeof createOpenAiEmulator>, config: Config): Promise<void> {
   const speech = JSON.parse(await readFile(path.join(SAMPLES, 'speech.json'), 'utf8')) as {
     samples: Array<{ file: string; tracks: string[][] }>;
   };
-  for (const sample of speech.samples) {
-    const info = await probeAudio(path.join(SAMPLES, sample.file));
-    sample.tracks.forEach((utterances, channel) =>
-      openai.scriptFor({ durationSeconds: info.durationSeconds, fileName: `ch${channel}.flac` }, utterances),
-    );
+  const scratch = await mkdtemp(path.join(tmpdir(), 'recpipe-demo-'));
+  const settings = { ...config.transcription, limits: requestLimitsFor(config.openai.model) };
+  try {
+    for (const [index, sample] of speech.samples.entries()) {
+      const uploads = await plannedUploads(path.join(SAMPLES, sample.file), path.join(scratch, String(index)), settings);
+      for (const upload of uploads) {
+        const utterances = sample.tracks[upload.channel];
+        if (utterances) openai.scriptFor({ durationSeconds: upload.durationSeconds, fileName: upload.fileName }, utterances);
+      }
+    }
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
   }
 }
 

@@ -27,6 +27,7 @@ import type { SourceKind } from './recording.ts';
 import { buildCallEnricher } from './five9/call-enricher.ts';
 import { buildRedactor } from './redact/redactor.ts';
 import { OpenAiTranscriber } from './transcribe/openai-transcriber.ts';
+import { requestLimitsFor } from './transcribe/request-limits.ts';
 import type { Transcriber } from './transcribe/transcriber.ts';
 import type { ComponentCheck } from './http/readiness.ts';
 import { access } from 'node:fs/promises';
@@ -186,7 +187,18 @@ export class Service {
       transcriber: this.transcriber,
       publishers: this.publishers,
       paths: config.paths,
-      transcription: { language: config.openai.language, prompt: config.openai.prompt, agentChannel: config.five9.agentChannel },
+      transcription: {
+        language: config.openai.language,
+        prompt: config.openai.prompt,
+        agentChannel: config.five9.agentChannel,
+        silenceCut: config.transcription.silenceCut,
+        silenceMinSeconds: config.transcription.silenceMinSeconds,
+        silenceNoiseDb: config.transcription.silenceNoiseDb,
+        limits: requestLimitsFor(this.transcriber.model, {
+          maxBytes: config.transcription.chunkMaxBytes,
+          maxSeconds: config.transcription.chunkMaxSeconds,
+        }),
+      },
       enrich: buildCallEnricher(config.five9),
       redact: buildRedactor(config.redact),
       metrics,

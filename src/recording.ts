@@ -57,6 +57,10 @@ export interface NormalizedTrack {
   durationSeconds: number;
   sampleRate: number;
   bytes: number;
+  /** ffmpeg `silencedetect` results for this track, written by the normalize run when asked. */
+  silencesPath?: string;
+  /** Loudness per short window (astats RMS), written by the normalize run when asked. */
+  levelsPath?: string;
 }
 
 export type Speaker = 'agent' | 'caller';
@@ -67,6 +71,11 @@ export interface Segment {
   end: number;
   text: string;
   speaker?: Speaker;
+  /**
+   * The diarizing model's own label ("A", "B", or a known speaker name) when no agent/caller
+   * side is known; labels are per request, so a long call's chunks may reuse letters.
+   */
+  speakerLabel?: string;
 }
 
 /** Five9 call metadata (the `call` object of the transcript file); absent fields are omitted. */

@@ -5,6 +5,7 @@ import { AbortedError, PermanentError, TransientError } from '../errors.ts';
 import type { AudioInfo, NormalizedTrack } from '../recording.ts';
 import { lastLines, mediaToolPath, runMediaProcess } from './ffmpeg-process.ts';
 import { readFlacInfo } from './flac-info.ts';
+import { analysisGraph, type TrackAnalysisFiles, type TrackAnalysisOptions } from './track-analysis.ts';
 
 /** Options of {@link normalizeAudio}. */
 export interface NormalizeOptions {
@@ -13,6 +14,11 @@ export interface NormalizeOptions {
   splitChannels?: boolean;
   /** ffmpeg binary; default `FFMPEG_PATH`, else `ffmpeg` on PATH. */
   ffmpegPath?: string;
+  /**
+   * Measure each track in the same run (silences, levels) into `chN.silences.txt` and
+   * `chN.levels.txt` next to it; their paths are set on the returned tracks. Default: none.
+   */
+  analysis?: TrackAnalysisOptions;
 }
 
 /**
@@ -25,6 +31,9 @@ interface Output {
   channel: number;
   final: string;
   temp: string;
+  /** Analysis files: where ffmpeg writes them, and their names once the run succeeded. */
+  analysis: TrackAnalysisFiles;
+  analysisFinal: TrackAnalysisFiles;
 }
 
 /**
@@ -48,14 +57,23 @@ export async function normalizeAudio(
   const sampleRate = info.sampleRate > 0 ? Math.min(info.sampleRate, MAX_OUTPUT_SAMPLE_RATE) : MAX_OUTPUT_SAMPLE_RATE;
   // a per-run tag keeps two concurrent runs on one folder (a retry racing a slow kill) apart
   const tag = randomBytes(4).toString('hex');
+  const analysis = options.analysis ?? {};
   const outputs: Output[] = (split ? [0, 1] : [0]).map((channel) => ({
     channel,
     final: join(outDir, `ch${channel}.flac`),
     temp: join(outDir, `.ch${channel}.${tag}.flac.part`),
+    analysis: {
+      silences: analysis.silence ? join(outDir, `.ch${channel}.${tag}.silences.part`) : undefined,
+      levels: analysis.levels ? join(outDir, `.ch${channel}.${tag}.levels.part`) : undefined,
+    },
+    analysisFinal: {
+      silences: analysis.silence ? join(outDir, `ch${channel}.silences.txt`) : undefined,
+      levels: analysis.levels ? join(outDir, `ch${channel}.levels.txt`) : undefined,
+    },
   }));
 
   const binary = mediaToolPath('ffmpeg', options.ffmpegPath);
-  const args = ffmpegArgs(resolve(inputPath), info.channels, split, sampleRate, outputs);
+  const args = ffmpegArgs(resolve(inputPath), info, split, sampleRate, outputs, analysis);
   try {
     const result = await runMediaProcess('ffmpeg', binary, args, { signal });
     if (result.exitCode !== 0) throw conversionFailure(result.exitCode, result.signal, result.stderr);
@@ -71,36 +89,57 @@ export async function normalizeAudio(
         durationSeconds: flac.durationSeconds > 0 ? flac.durationSeconds : info.durationSeconds,
         sampleRate: flac.sampleRate,
         bytes: size,
+        ...(output.analysisFinal.silences === undefined ? {} : { silencesPath: output.analysisFinal.silences }),
+        ...(output.analysisFinal.levels === undefined ? {} : { levelsPath: output.analysisFinal.levels }),
       });
     }
     if (signal?.aborted) throw new AbortedError('normalize aborted', { cause: signal.reason });
-    for (const output of outputs) await rename(output.temp, output.final);
+    for (const output of outputs) {
+      // analysis first: a track file under its final name promises its analysis is there too
+      for (const kind of ['silences', 'levels'] as const) {
+        const [from, to] = [output.analysis[kind], output.analysisFinal[kind]];
+        if (from !== undefined && to !== undefined) await rename(from, to);
+      }
+      await rename(output.temp, output.final);
+    }
     return tracks;
   } catch (error) {
-    await Promise.all(outputs.map((output) => rm(output.temp, { force: true })));
+    const temps = outputs.flatMap((output) => [output.temp, output.analysis.silences, output.analysis.levels]);
+    await Promise.all(temps.map((temp) => (temp === undefined ? undefined : rm(temp, { force: true }))));
     throw error;
   }
 }
 
 function ffmpegArgs(
   input: string,
-  channels: number,
+  info: AudioInfo,
   split: boolean,
   sampleRate: number,
   outputs: readonly Output[],
+  analysis: TrackAnalysisOptions,
 ): string[] {
+  const { channels } = info;
   const args = ['-nostdin', '-hide_banner', '-nostats', '-v', 'error', '-y', '-i', input];
+  const graph: string[] = [];
   // pan addresses channels by index, so it works when the source has no channel layout
   // (2-channel WAVs without WAVE_FORMAT_EXTENSIBLE have none)
   if (split) {
-    args.push('-filter_complex', '[0:a:0]asplit=2[a][b];[a]pan=mono|c0=c0[left];[b]pan=mono|c0=c1[right]');
+    graph.push('[0:a:0]asplit=2[a][b]', '[a]pan=mono|c0=c0[left]', '[b]pan=mono|c0=c1[right]');
   } else if (channels > 1) {
     const gain = (1 / channels).toFixed(6);
     const mix = Array.from({ length: channels }, (_, index) => `${gain}*c${index}`).join('+');
-    args.push('-filter_complex', `[0:a:0]pan=mono|c0=${mix}[mono]`);
+    graph.push(`[0:a:0]pan=mono|c0=${mix}[mono]`);
   }
-  for (const output of outputs) {
-    const source = split ? (output.channel === 0 ? '[left]' : '[right]') : channels > 1 ? '[mono]' : '0:a:0';
+  const measured = analysis.silence !== undefined || analysis.levels !== undefined;
+  const sources = outputs.map((output) => {
+    const source = split ? (output.channel === 0 ? 'left' : 'right') : channels > 1 ? 'mono' : '0:a:0';
+    if (!measured) return source === '0:a:0' ? source : `[${source}]`;
+    graph.push(...analysisGraph(source, `measured${output.channel}`, info.sampleRate, analysis, output.analysis));
+    return `[measured${output.channel}]`;
+  });
+  if (graph.length > 0) args.push('-filter_complex', graph.join(';'));
+  for (const [index, output] of outputs.entries()) {
+    const source = sources[index] ?? '0:a:0';
     args.push(
       '-map', source,
       '-c:a', 'flac',

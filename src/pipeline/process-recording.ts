@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { normalizeAudio } from '../audio/audio-normalizer.ts';
 import { probeAudio } from '../audio/audio-probe.ts';
+import { callLevels, LEVEL_WINDOW_SECONDS } from '../audio/call-levels.ts';
 import { AbortedError, PermanentError, StageError, isAborted } from '../errors.ts';
 import { sha256File } from '../files/sha256-file.ts';
 import type { Ledger } from '../ledger/ledger.ts';
@@ -19,7 +20,11 @@ import {
   type StageName,
   type TranscriptDocument,
 } from '../recording.ts';
-import { mergeTracks, type TrackTranscript } from '../transcribe/merge-tracks.ts';
+import { mergeTracks } from '../transcribe/merge-tracks.ts';
+import type { RequestLimits } from '../transcribe/request-limits.ts';
+import { PAUSE_SECONDS } from '../transcribe/track-plan.ts';
+import { prepareTracks } from '../transcribe/track-preparation.ts';
+import { transcribeTrack, type RedactedTrack } from '../transcribe/track-transcriber.ts';
 import type { Transcriber } from '../transcribe/transcriber.ts';
 import { archiveRecording, isInside } from './archive-recording.ts';
 import type { Outcome } from './outcome.ts';
@@ -45,7 +50,17 @@ export interface ProcessDeps {
   transcriber: Transcriber;
   publishers: Publisher[];
   paths: { workDir: string; processedDir: string; failedDir: string; transcriptsDir: string };
-  transcription: { language?: string; prompt?: string; agentChannel: 'none' | 'left' | 'right' };
+  transcription: {
+    language?: string;
+    prompt?: string;
+    agentChannel: 'none' | 'left' | 'right';
+    /** Cut silences of at least `silenceMinSeconds` (quieter than `silenceNoiseDb` dBFS) before sending. */
+    silenceCut: boolean;
+    silenceMinSeconds: number;
+    silenceNoiseDb: number;
+    /** Per request, for the configured model (see requestLimitsFor). */
+    limits: RequestLimits;
+  };
   enrich: (file: ClaimedFile) => Enrichment;
   /** Masks card numbers and the like before anything is checkpointed, written or sent. */
   redact: (segments: Segment[]) => Redaction;
@@ -58,9 +73,7 @@ interface AudioCheckpoint {
   tracks: NormalizedTrack[];
 }
 
-interface TrackCheckpoint extends TrackTranscript {
-  redactions: Record<string, number>;
-}
+type TrackCheckpoint = RedactedTrack;
 
 /**
  * Runs every stage for one recording, skipping what the ledger's checkpoints say is done, so
@@ -118,8 +131,14 @@ export async function processRecording(file: ClaimedFile, deps: ProcessDeps, sig
   }
 
   const workDir = path.join(deps.paths.workDir, id);
-  const audio = await prepareAudio(localPath, workDir, checkpoints, save, run, signal);
+  const settings = deps.transcription;
+  const speakersByLoudness = settings.agentChannel !== 'none';
+  const audio = await prepareAudio(localPath, workDir, checkpoints, save, run, signal, settings);
 
+  const trackDeps = { transcriber: deps.transcriber, redact: deps.redact, checkpoints, save, metrics, log };
+  const pending = audio.tracks.filter((track) => !checkpoints.has(`transcript:${track.channel}`));
+  // every channel's request files in one ffmpeg run; nothing at all for a short call with no long silence
+  const plans = pending.length > 0 ? await run('transcribe', () => prepareTracks(pending, settings, trackDeps, signal)) : [];
   const tracks: TrackCheckpoint[] = [];
   for (const track of audio.tracks) {
     const name = `transcript:${track.channel}`;
@@ -128,33 +147,15 @@ export async function processRecording(file: ClaimedFile, deps: ProcessDeps, sig
       tracks.push(JSON.parse(saved) as TrackCheckpoint);
       continue;
     }
-    const result = await run('transcribe', async () => {
-      const stop = metrics.transcriptionDuration.startTimer();
-      try {
-        return await deps.transcriber.transcribe({
-          filePath: track.path,
-          durationSeconds: track.durationSeconds,
-          language: deps.transcription.language,
-          prompt: deps.transcription.prompt,
-          signal,
-        });
-      } finally {
-        stop();
-      }
-    });
-    metrics.audioSecondsTranscribed.inc(result.billedSeconds);
-    // redact before the checkpoint: the unredacted text is never persisted anywhere
-    const redacted = await run('redact', async () => deps.redact(result.segments));
-    const checkpoint: TrackCheckpoint = {
-      channel: track.channel,
-      result: { ...result, segments: redacted.segments, text: redacted.segments.map((s) => s.text.trim()).join(' ') },
-      redactions: redacted.counts,
-    };
+    const plan = plans[pending.indexOf(track)];
+    // redacted per request inside, before each checkpoint: the unredacted text is never persisted
+    const checkpoint = await run('transcribe', () => transcribeTrack(track, settings, trackDeps, signal, plan));
     await save(name, JSON.stringify(checkpoint));
     tracks.push(checkpoint);
   }
 
-  const merged = mergeTracks(tracks, deps.transcription.agentChannel);
+  const levels = speakersByLoudness && audio.tracks.length === 2 ? await run('transcribe', () => callLevels(audio.tracks, signal)) : undefined;
+  const merged = mergeTracks(tracks, settings.agentChannel, { levels, activityDb: settings.silenceNoiseDb });
   const doc: TranscriptDocument = {
     id,
     sha256,
@@ -227,14 +228,22 @@ async function prepareAudio(
   save: (name: string, value: string) => Promise<void>,
   run: Run,
   signal: AbortSignal,
+  settings: ProcessDeps['transcription'],
 ): Promise<AudioCheckpoint> {
   const saved = checkpoints.get('audio');
   if (saved) {
     const audio = JSON.parse(saved) as AudioCheckpoint;
-    if (await allExist(audio.tracks.map((t) => t.path))) return audio;
+    const files = audio.tracks.flatMap((t) => [t.path, t.silencesPath, t.levelsPath]).filter((f) => f !== undefined);
+    if (await allExist(files)) return audio;
   }
   const info = await run('probe', () => probeAudio(localPath, { signal }));
-  const tracks = await run('normalize', () => normalizeAudio(localPath, info, workDir, { signal }));
+  // measured in the normalize run itself: silences (for cutting and for where to split a long
+  // call) and, when a stereo call's speakers are told apart, each channel's loudness
+  const analysis = {
+    silence: { noiseDb: settings.silenceNoiseDb, minSeconds: Math.min(PAUSE_SECONDS, settings.silenceMinSeconds) },
+    ...(info.channels === 2 && settings.agentChannel !== 'none' ? { levels: { windowSeconds: LEVEL_WINDOW_SECONDS } } : {}),
+  };
+  const tracks = await run('normalize', () => normalizeAudio(localPath, info, workDir, { signal, analysis }));
   const audio = { info, tracks };
   await save('audio', JSON.stringify(audio));
   return audio;

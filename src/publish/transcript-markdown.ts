@@ -10,10 +10,17 @@ export function clock(seconds: number): string {
   return h > 0 ? `${h}:${mmss}` : mmss;
 }
 
-/** One transcript line as people read it: `[mm:ss] Agent: text`. */
+/** Who speaks, as people read it: `Agent`, `Caller`, a diarizing model's `Speaker A`, or nobody known. */
+export function speakerName(segment: Segment): string | undefined {
+  if (segment.speaker) return segment.speaker === 'agent' ? 'Agent' : 'Caller';
+  if (segment.speakerLabel) return `Speaker ${segment.speakerLabel}`;
+  return undefined;
+}
+
+/** One transcript line as people read it: `[mm:ss] Agent: text` (or `Speaker A:` from a diarizing model). */
 export function transcriptLine(segment: Segment): string {
-  const speaker = segment.speaker ? `${segment.speaker === 'agent' ? 'Agent' : 'Caller'}: ` : '';
-  return `[${clock(segment.start)}] ${speaker}${segment.text.trim()}`;
+  const name = speakerName(segment);
+  return `[${clock(segment.start)}] ${name ? `${name}: ` : ''}${segment.text.trim()}`;
 }
 
 /** The Markdown twin of `transcripts/<id>.json`. */

@@ -1,4 +1,4 @@
-import { readFile, truncate } from 'node:fs/promises';
+import { open, readFile, truncate } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { mediaToolPath, runMediaProcess } from '../../src/audio/ffmpeg-process.ts';
 
@@ -125,4 +125,148 @@ export async function ffprobeAudio(path: string): Promise<FfprobeAudio> {
 export async function runFfmpeg(args: readonly string[]): Promise<void> {
   const result = await runMediaProcess('ffmpeg', mediaToolPath('ffmpeg'), ['-nostdin', '-v', 'error', '-y', ...args]);
   if (result.exitCode !== 0) throw new Error(`ffmpeg ${args.join(' ')} failed: ${result.stderr.trim()}`);
+}
+
+/** One party speaking (or noise playing) from `start` to `end` seconds on `channel`. */
+export interface CallTurn {
+  start: number;
+  end: number;
+  /** Default 0 (mono, or the left channel). */
+  channel?: 0 | 1;
+  /** Peak level in dBFS; default -6. */
+  levelDb?: number;
+  /** This turn's texture, instead of the call's. */
+  texture?: 'speech' | 'noise';
+}
+
+export interface CallAudioOptions {
+  seconds: number;
+  /** Hz; default 8000. */
+  sampleRate?: number;
+  /** Default 1. */
+  channels?: 1 | 2;
+  turns: readonly CallTurn[];
+  /**
+   * `speech` (default): bursts shaped like words and syllables (a buzzing voice with breath
+   * noise, short gaps between words), which FLAC compresses like speech. `noise`: white noise
+   * for the whole turn, which FLAC cannot compress (for size limits).
+   */
+  texture?: 'speech' | 'noise';
+  /** Stereo: every turn is also heard on the other channel this many dB quieter (e.g. -20). */
+  bleedDb?: number;
+  /** Background hiss on every channel at this RMS level (dBFS); default none (digital silence). */
+  noiseFloorDb?: number;
+  /** Picks the random details; the same options always give the same bytes. Default 0. */
+  seed?: number;
+}
+
+/**
+ * Writes a 16-bit PCM WAV of a call built from `turns`, generated in Node a second at a time
+ * (no ffmpeg, nothing held in memory: a 45-minute file costs well under a second), and returns
+ * `path`. Between turns a channel is digital silence unless `noiseFloorDb` is set.
+ */
+export async function writeCallAudio(path: string, options: CallAudioOptions): Promise<string> {
+  const rate = options.sampleRate ?? 8000;
+  const channels = options.channels ?? 1;
+  const total = Math.round(options.seconds * rate);
+  const random = mulberry32(options.seed ?? 0);
+  const bleed = options.bleedDb === undefined ? 0 : 10 ** (options.bleedDb / 20);
+  const floor = options.noiseFloorDb === undefined ? 0 : 10 ** (options.noiseFloorDb / 20) * Math.sqrt(3);
+  const words = options.turns.flatMap((turn) => wordsOf(turn, options.texture ?? 'speech', random));
+  words.sort((a, b) => a.start - b.start);
+
+  const file = await open(resolve(path), 'w');
+  try {
+    const header = Buffer.alloc(44);
+    header.write('RIFF', 0, 'latin1');
+    header.writeUInt32LE(36 + total * channels * 2, 4);
+    header.write('WAVEfmt ', 8, 'latin1');
+    header.writeUInt32LE(16, 16);
+    header.writeUInt16LE(1, 20);
+    header.writeUInt16LE(channels, 22);
+    header.writeUInt32LE(rate, 24);
+    header.writeUInt32LE(rate * channels * 2, 28);
+    header.writeUInt16LE(channels * 2, 32);
+    header.writeUInt16LE(16, 34);
+    header.write('data', 36, 'latin1');
+    header.writeUInt32LE(total * channels * 2, 40);
+    await file.write(header);
+    let first = 0;
+    for (let from = 0; from < total; from += rate) {
+      const to = Math.min(total, from + rate);
+      const block = Array.from({ length: channels }, () => new Float64Array(to - from));
+      while (first < words.length && (words[first]?.end ?? 0) * rate < from) first += 1;
+      for (let w = first; w < words.length; w++) {
+        const word = words[w]!;
+        if (word.start * rate >= to) break;
+        const own = Math.min(word.channel, channels - 1);
+        const lo = Math.max(from, Math.ceil(word.start * rate));
+        const hi = Math.min(to, Math.floor(word.end * rate));
+        for (let n = lo; n < hi; n++) {
+          const value = word.sample(n / rate, random);
+          block[own]![n - from]! += value;
+          if (channels === 2 && bleed > 0) block[1 - own]![n - from]! += value * bleed;
+        }
+      }
+      // WAV is little-endian, as is every machine Node runs on here
+      const pcm = new Int16Array((to - from) * channels);
+      for (let n = 0; n < to - from; n++) {
+        for (let c = 0; c < channels; c++) {
+          const value = block[c]![n]! + (floor > 0 ? (random() * 2 - 1) * floor : 0);
+          pcm[n * channels + c] = Math.max(-32768, Math.min(32767, Math.round(value * 32767)));
+        }
+      }
+      await file.write(Buffer.from(pcm.buffer));
+    }
+  } finally {
+    await file.close();
+  }
+  return path;
+}
+
+interface Word {
+  start: number;
+  end: number;
+  channel: 0 | 1;
+  sample(t: number, random: () => number): number;
+}
+
+/** A turn as words: 0.25–0.7 s long with 0.08–0.2 s between them, each a few syllables. */
+function wordsOf(turn: CallTurn, texture: 'speech' | 'noise', random: () => number): Word[] {
+  const peak = 10 ** ((turn.levelDb ?? -6) / 20);
+  const channel = turn.channel ?? 0;
+  if ((turn.texture ?? texture) === 'noise') return [{ start: turn.start, end: turn.end, channel, sample: (_t, r) => (r() * 2 - 1) * peak }];
+  const words: Word[] = [];
+  for (let at = turn.start; at < turn.end - 0.1; ) {
+    const end = Math.min(turn.end, at + 0.25 + random() * 0.45);
+    const start = at;
+    const syllables = Math.max(1, Math.round((end - start) / 0.18));
+    const pitch = 100 + random() * 120;
+    words.push({
+      start,
+      end,
+      channel,
+      sample: (t, r) => {
+        const x = (t - start) / (end - start);
+        const envelope = Math.sin(Math.PI * x * syllables) ** 2;
+        let voice = 0;
+        for (let k = 1; k <= 6; k++) voice += Math.sin(2 * Math.PI * pitch * k * t) / k;
+        return peak * envelope * (0.55 * voice / 2.45 + 0.25 * (r() * 2 - 1));
+      },
+    });
+    at = end + 0.08 + random() * 0.12;
+  }
+  return words;
+}
+
+/** A small seeded PRNG (uniform in [0, 1)): the same seed, the same audio. */
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }

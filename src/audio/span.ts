@@ -1,0 +1,5 @@
+/** A stretch of time in seconds; `end` is exclusive. */
+export interface Span {
+  start: number;
+  end: number;
+}

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { normalizeAudio } from '../audio/audio-normalizer.ts';
 import { probeAudio } from '../audio/audio-probe.ts';
+import { playbackAudio, type PlaybackAudio } from '../audio/playback-audio.ts';
 import { callLevels, LEVEL_WINDOW_SECONDS } from '../audio/call-levels.ts';
 import { AbortedError, PermanentError, StageError, isAborted } from '../errors.ts';
 import { sha256File } from '../files/sha256-file.ts';
@@ -172,15 +173,18 @@ export async function processRecording(file: ClaimedFile, deps: ProcessDeps, sig
     redactions: sumCounts(tracks.map((t) => t.redactions)),
   };
 
+  let playback: PlaybackAudio | undefined;
   for (const publisher of deps.publishers) {
     const name = `publish:${publisher.name}`;
     const previous = checkpoints.get(name);
     if (previous && !previous.startsWith('partial:')) continue;
+    if (publisher.wantsAudio) playback ??= await run('publish', () => playbackAudio(localPath, workDir, file.fileName, signal));
     const reference = await run('publish', () =>
       publisher.publish(doc, {
         checkpoint: previous?.slice('partial:'.length),
         saveCheckpoint: (value) => save(name, `partial:${value}`),
         signal,
+        ...(publisher.wantsAudio && playback ? { audio: playback } : {}),
       }),
     );
     await save(name, reference);

@@ -27,6 +27,8 @@ export interface PublishContext {
 export interface Publisher {
   /** Stable name, used as the ledger checkpoint key `publish:<name>` (`files`, `notion`). */
   readonly name: string;
+  /** True when it uses `PublishContext.audio` (a playable copy is then made for it). */
+  readonly wantsAudio?: boolean;
   publish(doc: TranscriptDocument, context: PublishContext): Promise<string>;
   /** Cheap readiness check for /ready and `recpipe doctor` (e.g. auth); throws when unusable. */
   check?(signal?: AbortSignal): Promise<string>;

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNotionEmulator, type NotionEmulator } from '../../src/emulators/notion/notion-emulator.ts';
 import { createOpenAiEmulator, type RunningOpenAiEmulator } from '../../src/emulators/openai-emulator.ts';
 import { serveApp, type ServedApp } from '../../src/http/serve-app.ts';
+import { NOTION_PROPERTIES } from '../../src/publish/notion/notion-schema.ts';
 import { transcriptLine } from '../../src/publish/transcript-markdown.ts';
 import type { TranscriptDocument } from '../../src/recording.ts';
 import { runRecpipe } from '../helpers/recpipe-process.ts';
@@ -104,5 +105,22 @@ describe('the pipeline publishes to Notion exactly once (run --once, real SDK, e
     const again = await runRecpipe(['run', '--once'], env, root);
     expect(again.stdout).toMatch(/summary: 0 done, 0 failed/);
     expect(notion.requests.filter((r) => r.method === 'POST' && r.path === '/v1/pages').length).toBe(before);
+  });
+
+  it('NOTION_ATTACH_AUDIO=true attaches a playable MP3 of the call to its page, once', async () => {
+    const { databaseId } = notion.createDatabase('Calls with audio', NOTION_PROPERTIES);
+    const dataDir = path.join(root, 'data-audio');
+    await mkdir(path.join(dataDir, 'inbox'), { recursive: true });
+    await writeTestAudio(path.join(dataDir, 'inbox', '5550001111Support by ann@example.com @ 9_00_00 AM.wav'), { seconds: 5, seed: 2500, codec: 'gsm_ms' });
+    const audioEnv = { ...env, DATA_DIR: dataDir, NOTION_DATABASE_ID: databaseId, NOTION_ATTACH_AUDIO: 'true' };
+    const run = await runRecpipe(['run', '--once'], audioEnv, root);
+    expect(run.stdout).toMatch(/summary: 1 done, 0 failed/);
+    const page = notion.pages().find((p) => p.databaseId === databaseId)!;
+    const audio = page.blocks.filter((b) => b.type === 'audio');
+    expect(audio).toHaveLength(1);
+    expect(audio[0]!.upload).toMatchObject({ contentType: 'audio/mpeg' });
+    expect(String(audio[0]!.upload!.filename)).toBe('5550001111Support by ann@example.com @ 9_00_00 AM.mp3');
+    // the transcript comes first, the audio last
+    expect(page.blocks.at(-1)!.type).toBe('audio');
   });
 });

@@ -56,6 +56,7 @@ export interface NotionPublisherOptions {
  */
 export class NotionPublisher implements Publisher {
   readonly name = 'notion';
+  readonly wantsAudio: boolean;
   readonly #api: NotionApi;
   readonly #databaseId: string;
   readonly #timeZone: string;
@@ -75,6 +76,7 @@ export class NotionPublisher implements Publisher {
       metrics: options.metrics,
       logger: options.logger,
     });
+    this.wantsAudio = options.attachAudio === true;
     if (options.attachAudio === true) this.#audio = new AudioAttacher(this.#api, options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES);
   }
 

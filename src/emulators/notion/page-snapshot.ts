@@ -43,7 +43,8 @@ export function snapshotPage(store: NotionStore, page: PageRecord): EmulatedPage
   };
 }
 
-function plainValue(value: NonNullable<ReturnType<PageRecord['values']['get']>>): EmulatedPage['properties'][string] {
+/** The comparable value of a property: text, number, boolean, option names, or a date start. */
+export function plainValue(value: NonNullable<ReturnType<PageRecord['values']['get']>>): EmulatedPage['properties'][string] {
   switch (value.type) {
     case 'title':
     case 'rich_text':

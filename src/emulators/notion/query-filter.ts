@@ -1,9 +1,9 @@
 import { invalid, isObject, requireArray, requireObject } from './body-validation.ts';
 import { validationError } from './notion-error.ts';
+import { plainValue } from './page-snapshot.ts';
 import type { PageRecord } from './notion-store.ts';
 import type { PropertySchema } from './property-schema.ts';
 import { emptyValue, type SchemaView } from './property-values.ts';
-import { plainText } from './rich-text.ts';
 
 type Predicate = (page: PageRecord) => boolean;
 
@@ -44,22 +44,8 @@ export function compileFilter(filter: unknown, schema: SchemaView, path = 'body.
   return (page) => test(property, readValue(page, property), operator, operand);
 }
 
-/** The comparable value of a property: text, number, boolean, option names, or a date start. */
 function readValue(page: PageRecord, property: PropertySchema): unknown {
-  const value = page.values.get(property.id) ?? emptyValue(property);
-  switch (value.type) {
-    case 'title':
-    case 'rich_text':
-      return plainText(value.value);
-    case 'select':
-      return value.value?.name ?? null;
-    case 'multi_select':
-      return value.value.map((o) => o.name);
-    case 'date':
-      return value.value?.start ?? null;
-    default:
-      return value.value;
-  }
+  return plainValue(page.values.get(property.id) ?? emptyValue(property));
 }
 
 function test(property: PropertySchema, value: unknown, operator: string, operand: unknown): boolean {

@@ -108,6 +108,8 @@ export interface TranscriptDocument {
   segments: Segment[];
   /** Counts of masked items per kind, e.g. `{ "card number": 1 }`. */
   redactions: Record<string, number>;
+  /** Why an operator should look at this recording (e.g. a file name no Five9 pattern matches). */
+  needsAttention?: string;
 }
 
 /** The first 16 hex digits of the audio's SHA-256: the recording id. */

@@ -171,6 +171,7 @@ export async function processRecording(file: ClaimedFile, deps: ProcessDeps, sig
     text: merged.text,
     segments: merged.segments,
     redactions: sumCounts(tracks.map((t) => t.redactions)),
+    ...(enrichment.attention ? { needsAttention: enrichment.attention } : {}),
   };
 
   let playback: PlaybackAudio | undefined;

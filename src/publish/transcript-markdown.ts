@@ -44,6 +44,7 @@ export function transcriptMarkdown(doc: TranscriptDocument): string {
     ['Redacted', Object.entries(doc.redactions).map(([k, n]) => `${n} × ${k}`).join(', ') || undefined],
   ];
   const lines = [`# ${doc.fileName}`, ''];
+  if (doc.needsAttention) lines.push(`> **Needs attention:** ${doc.needsAttention}`, '');
   for (const [label, value] of facts) if (value) lines.push(`- **${label}:** ${value}`);
   lines.push('', '## Transcript', '');
   if (doc.segments.length === 0) lines.push('_No speech was recognised._');

@@ -3,6 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOpenAiEmulator, type OpenAiEmulator, type RunningOpenAiEmulator } from '../../src/emulators/openai-emulator.ts';
+import { createNotionEmulator, type NotionEmulator } from '../../src/emulators/notion/notion-emulator.ts';
+import { createSlackEmulator, type SlackEmulator } from '../../src/emulators/slack-emulator.ts';
+import { serveApp, type ServedApp } from '../../src/http/serve-app.ts';
+import { NOTION_PROPERTIES } from '../../src/publish/notion/notion-schema.ts';
 import type { TranscriptDocument } from '../../src/recording.ts';
 import { runRecpipe } from '../helpers/recpipe-process.ts';
 import { writeTestAudio } from '../helpers/test-audio.ts';
@@ -16,6 +20,10 @@ async function allBytes(dir: string): Promise<string> {
 describe('run --once: Five9 metadata and card numbers never stored', () => {
   let emulator: OpenAiEmulator;
   let running: RunningOpenAiEmulator;
+  let notion: NotionEmulator;
+  let notionServer: ServedApp;
+  let slack: SlackEmulator;
+  let slackServer: Awaited<ReturnType<SlackEmulator['start']>>;
   let root: string;
   let env: Record<string, string>;
 
@@ -23,7 +31,18 @@ describe('run --once: Five9 metadata and card numbers never stored', () => {
     emulator = createOpenAiEmulator();
     running = await emulator.start();
     root = await mkdtemp(path.join(tmpdir(), 'recpipe-five9-'));
+    notion = createNotionEmulator({ token: 'ntn_test', requestsPerSecond: 0 });
+    const { databaseId } = notion.createDatabase('Calls', NOTION_PROPERTIES);
+    notionServer = await serveApp(notion.app);
+    slack = createSlackEmulator({ token: 'xoxb-test', channels: ['alerts'] });
+    slackServer = await slack.start();
     env = {
+      NOTION_TOKEN: 'ntn_test',
+      NOTION_DATABASE_ID: databaseId,
+      NOTION_BASE_URL: notionServer.url,
+      SLACK_BOT_TOKEN: 'xoxb-test',
+      SLACK_CHANNEL: 'alerts',
+      SLACK_API_URL: slackServer.apiUrl,
       DATA_DIR: path.join(root, 'data'),
       OPENAI_API_KEY: 'sk-test',
       OPENAI_BASE_URL: running.url,
@@ -32,7 +51,7 @@ describe('run --once: Five9 metadata and card numbers never stored', () => {
     };
   });
 
-  afterAll(async () => running.close());
+  afterAll(async () => Promise.all([running.close(), notionServer.close(), slackServer.close()]));
 
   it('fills the call object from the name and day folder, masks the card before anything is written', async () => {
     const day = path.join(env.DATA_DIR!, 'inbox', 'Renewals', '3_8_2026');
@@ -58,8 +77,10 @@ describe('run --once: Five9 metadata and card numbers never stored', () => {
     expect(doc.text).toContain('[card number]');
     expect(doc.text).toContain('[security code]');
     expect(doc.redactions).toEqual({ 'card number': 1, 'security code': 1 });
-    // nowhere on disk: transcripts, ledger checkpoints (SQLite file and WAL), logs of this run
-    const everything = (await allBytes(env.DATA_DIR!)) + run.stdout + run.stderr;
+    // nowhere: transcripts, ledger checkpoints (SQLite file and WAL), logs of this run, Notion, Slack
+    const everything =
+      (await allBytes(env.DATA_DIR!)) + run.stdout + run.stderr + JSON.stringify(notion.pages()) + JSON.stringify(slack.messages());
+    expect(notion.pages()[0]!.text).toContain('[card number]');
     expect(everything).not.toMatch(/4111[ -]?1111[ -]?1111[ -]?1111/);
     expect(everything).not.toContain('code is 123');
   });
@@ -77,5 +98,14 @@ describe('run --once: Five9 metadata and card numbers never stored', () => {
     });
     const text = (await runRecpipe(['status'], env, root)).stdout;
     expect(text).toContain('needs attention');
+    // and in the transcript JSON, the Markdown and the Notion page
+    const id = status.needsAttention[0].id as string;
+    const doc = JSON.parse(await readFile(path.join(env.DATA_DIR!, 'transcripts', `${id}.json`), 'utf8')) as TranscriptDocument;
+    expect(doc.needsAttention).toBe('file name matches no Five9 pattern; add FIVE9_NAME_PATTERN');
+    expect(doc.call).toEqual({});
+    expect(await readFile(path.join(env.DATA_DIR!, 'transcripts', `${id}.md`), 'utf8')).toContain('**Needs attention:** file name matches');
+    const page = notion.pages().find((p) => p.properties['Recording ID'] === id)!;
+    expect(page.blocks[0]!.text).toBe('Needs attention: file name matches no Five9 pattern; add FIVE9_NAME_PATTERN');
+    expect(page.properties.Name).toBe('Meeting notes 2026.wav');
   });
 });

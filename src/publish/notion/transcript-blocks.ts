@@ -18,6 +18,11 @@ type RichTextItem = { type: 'text'; text: { content: string }; annotations?: { b
  * blocks, which is what lets an interrupted append resume by block index.
  */
 export function transcriptBlocks(doc: TranscriptDocument): BlockObjectRequest[] {
+  const attention = doc.needsAttention ? paragraphs('Needs attention: ', doc.needsAttention) : [];
+  return [...attention, ...bodyBlocks(doc)];
+}
+
+function bodyBlocks(doc: TranscriptDocument): BlockObjectRequest[] {
   const segments = doc.segments.filter((s) => s.text.trim() !== '');
   if (segments.length > 0) return segments.flatMap((segment) => paragraphs(prefixOf(segment), segment.text.trim()));
   return doc.text

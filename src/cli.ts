@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, environmentWithDotEnv, loadConfig, redactedConfig, requireTranscription, type Config } from './config.ts';
+import { ConfigError, environmentWithDotEnv, loadConfig, redactedConfig, type Config } from './config.ts';
 import { SqliteLedger } from './ledger/sqlite-ledger.ts';
 import { runDoctor } from './commands/doctor.ts';
 import { runOnceCommand } from './commands/run-once.ts';
@@ -45,8 +45,10 @@ export async function main(argv: string[]): Promise<number> {
 
   let config: Config;
   try {
-    config = loadConfig(environmentWithDotEnv(), { isTTY: process.stdout.isTTY === true });
-    if (command === 'start' || command === 'run' || command === 'doctor') requireTranscription(config);
+    config = loadConfig(environmentWithDotEnv(), {
+      isTTY: process.stdout.isTTY === true,
+      transcribes: command === 'start' || command === 'run' || command === 'doctor',
+    });
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error('recpipe: bad configuration');

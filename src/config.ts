@@ -97,14 +97,19 @@ export function environmentWithDotEnv(env: NodeJS.ProcessEnv = process.env, cwd 
 }
 
 /** Parses and checks the whole configuration; throws ConfigError listing every problem. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { isTTY?: boolean } = {}): Config {
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  options: { isTTY?: boolean; /** the command transcribes: OPENAI_API_KEY is required */ transcribes?: boolean } = {},
+): Config {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
-  }
-  const e = parsed.data;
-  const problems = crossFieldProblems(e);
-  if (problems.length > 0) throw new ConfigError(problems);
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  const invalid = new Set(problems.map((p) => p.split(':')[0]!));
+  // the rules between variables are checked too, on the valid ones, so every problem shows at once
+  const valid = parsed.success ? parsed : envSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([key]) => !invalid.has(key))));
+  if (valid.success) problems.push(...crossFieldProblems(valid.data).filter((p) => !invalid.has(p.split(':')[0]!)));
+  if (options.transcribes && valid.success && !valid.data.OPENAI_API_KEY) problems.unshift(MISSING_API_KEY);
+  if (problems.length > 0 || !valid.success) throw new ConfigError(problems);
+  const e = valid.data;
 
   const dataDir = path.resolve(e.DATA_DIR);
   return {
@@ -225,10 +230,7 @@ function crossFieldProblems(e: Env): string[] {
   return problems;
 }
 
-/** Checks what the commands that call OpenAI need on top of the schema. */
-export function requireTranscription(config: Config): void {
-  if (!config.openai.apiKey) throw new ConfigError(['OPENAI_API_KEY: required (the API key of OpenAI or of your OpenAI-compatible server)']);
-}
+const MISSING_API_KEY = 'OPENAI_API_KEY: required (the API key of OpenAI or of your OpenAI-compatible server)';
 
 const SECRET_KEYS = new Set(['apiKey', 'password', 'passphrase', 'token', 'botToken', 'webhookUrl']);
 

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, environmentWithDotEnv, loadConfig, redactedConfig, requireTranscription } from '../../src/config.ts';
+import { ConfigError, environmentWithDotEnv, loadConfig, redactedConfig } from '../../src/config.ts';
 
 const problemsOf = (env: Record<string, string>): string[] => {
   try {
@@ -71,8 +71,15 @@ describe('config', () => {
   });
 
   it('requires the OpenAI key only where transcription happens', () => {
-    const config = loadConfig({});
-    expect(() => requireTranscription(config)).toThrow(/OPENAI_API_KEY/);
+    expect(loadConfig({}).openai.apiKey).toBeUndefined();
+    expect(() => loadConfig({}, { transcribes: true })).toThrow(/OPENAI_API_KEY: required/);
+    // listed together with every other problem
+    try {
+      loadConfig({ CONCURRENCY: 'x' }, { transcribes: true });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as ConfigError).problems.map((p) => p.split(':')[0])).toEqual(['OPENAI_API_KEY', 'CONCURRENCY']);
+    }
   });
 
   it('never prints secrets', () => {

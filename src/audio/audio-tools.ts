@@ -45,7 +45,7 @@ export function resolveAudioTool(tool: MediaTool, env: NodeJS.ProcessEnv = proce
     if (problem !== undefined) throw new PermanentError(`${tool} not found: "${configured}" ${problem} (check ${variable})`, { system: 'ffmpeg' });
     found = { tool, path: path.resolve(configured), source: 'env' };
   } else {
-    const onPath = findOnPath(tool, env.PATH ?? '');
+    const onPath = findExecutable(tool, env.PATH ?? '');
     const shipped = onPath === undefined ? npmShipped(tool) : undefined;
     if (onPath !== undefined) found = { tool, path: onPath, source: 'system' };
     else if (shipped !== undefined) found = { tool, path: shipped, source: 'npm' };
@@ -72,10 +72,11 @@ export function executableProblem(file: string): string | undefined {
   }
 }
 
-function findOnPath(tool: MediaTool, searchPath: string): string | undefined {
+/** The first executable regular file called `name` in `searchPath`'s folders, as a shell would find it. */
+export function findExecutable(name: string, searchPath: string = process.env.PATH ?? ''): string | undefined {
   for (const dir of searchPath.split(path.delimiter)) {
     if (dir === '') continue;
-    const candidate = path.resolve(dir, tool);
+    const candidate = path.resolve(dir, name);
     if (executableProblem(candidate) === undefined) return candidate;
   }
   return undefined;
@@ -95,6 +96,22 @@ function npmShipped(tool: MediaTool): string | undefined {
 /** How `doctor` and `recpipe config` name a tool's origin. */
 export function describeSource(source: AudioToolSource): string {
   return source === 'env' ? 'configured' : source === 'npm' ? 'npm-shipped' : 'system';
+}
+
+/**
+ * One line per tool naming the binary in use and where it came from (`system /usr/bin/ffmpeg`,
+ * `npm-shipped /…/ffmpeg`), or why there is none; for `recpipe config`.
+ */
+export function audioToolsInUse(env: NodeJS.ProcessEnv = process.env): Record<MediaTool, string> {
+  const line = (tool: MediaTool): string => {
+    try {
+      const found = resolveAudioTool(tool, env);
+      return `${describeSource(found.source)} ${found.path}`;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+  return { ffmpeg: line('ffmpeg'), ffprobe: line('ffprobe') };
 }
 
 const versions = new Map<string, Promise<string>>();

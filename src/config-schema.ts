@@ -96,6 +96,8 @@ export const envSchema = z.object({
   FIVE9_NAME_PATTERN: optionalText,
   FIVE9_IVR_LEGS: z.enum(['transcribe', 'skip']).default('transcribe'),
   AGENT_CHANNEL: z.enum(['none', 'left', 'right']).default('none'),
+  FFMPEG_PATH: optionalText,
+  FFPROBE_PATH: optionalText,
   REDACT: z
     .string()
     .default('pci,ssn')

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { resolveAudioTool } from '../../src/audio/audio-tools.ts';
 import { createOpenAiEmulator } from '../../src/emulators/openai-emulator.ts';
 import type { RunningOpenAiEmulator } from '../../src/emulators/openai-emulator.ts';
 import { AbortedError, PermanentError, TransientError } from '../../src/errors.ts';
@@ -22,7 +23,7 @@ const path = (name: string): string => join(dir, name);
 const sha256Of = async (name: string): Promise<string> => createHash('sha256').update(await readFile(path(name))).digest('hex');
 const transcriber = (model: string, options: Partial<OpenAiTranscriberOptions> = {}) =>
   new OpenAiTranscriber({ apiKey: API_KEY, baseURL: server.url, model, ...options });
-const ffmpeg = (...args: string[]) => run('ffmpeg', ['-v', 'error', '-y', ...args]);
+const ffmpeg = (...args: string[]) => run(resolveAudioTool('ffmpeg').path, ['-v', 'error', '-y', ...args]);
 const tone = (seconds: number, frequency = 440) => ['-f', 'lavfi', '-i', `sine=frequency=${frequency}:duration=${seconds}`];
 async function until(condition: () => boolean): Promise<void> {
   for (let i = 0; i < 500 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));

@@ -79,6 +79,8 @@ export interface Config {
   };
   redact: RedactKind[];
   alerts: { summaryIntervalMs: number };
+  /** Service-level trouble: how often a paused component is checked; the free-space floor under DATA_DIR. */
+  service: { checkIntervalMs: number; diskFreeMinBytes: number };
 }
 
 /** Bad configuration: one line per problem, each naming its variable. */
@@ -194,6 +196,7 @@ export function loadConfig(
     },
     redact: e.REDACT,
     alerts: { summaryIntervalMs: e.SUMMARY_INTERVAL_MS },
+    service: { checkIntervalMs: e.SERVICE_CHECK_INTERVAL_MS, diskFreeMinBytes: e.DISK_FREE_MIN_MB * 1024 * 1024 },
   };
 }
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { innerError, messageOf, stageOf } from '../errors.ts';
 import { atomicWrite } from '../files/atomic-write.ts';
-import { freeName } from '../files/move-file.ts';
+import { exists, freeName } from '../files/move-file.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { ClaimedFile } from '../recording.ts';
 import { isInside } from './archive-recording.ts';
@@ -43,7 +43,13 @@ export async function routeFailure(
     else if (stage === 'complete') {
       // published and archived already: the audio stays in processed/, only the source action is owed
     } else if (local && (await locateAudio(deps.ledger, file, local)) === local) {
-      failedPath = await recordedMove(deps.ledger, file.seq, local, await freeName(deps.paths.failedDir, file.fileName, id ?? `#${file.seq}`));
+      const target = await freeName(deps.paths.failedDir, file.fileName, id ?? `#${file.seq}`);
+      await recordedMove(deps.ledger, file.seq, local, target).catch(async (error: unknown) => {
+        // moved, but the ledger did not follow: the recorded intent still finds it; write the report
+        if (!(await exists(target))) throw error;
+        deps.log.warn({ err: error, seq: file.seq, failedPath: target }, 'moved to failed/, but the ledger could not record the new path');
+      });
+      failedPath = target;
     }
     const report = {
       id: id ?? null,

@@ -33,7 +33,7 @@ function ledgerFailingOnceAt(file: string, folder: string): Ledger & { tripped: 
       }
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },
-  }) as Ledger & { tripped: boolean };
+  }) as unknown as Ledger & { tripped: boolean };
 }
 
 describe('moves that cannot lose a file: the ledger write after a move fails (real SQLite, real ffmpeg, OpenAI emulator)', () => {

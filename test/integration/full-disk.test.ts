@@ -5,6 +5,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { normalizeAudio } from '../../src/audio/audio-normalizer.ts';
+import { probeAudio } from '../../src/audio/audio-probe.ts';
+import { ServiceError, serviceErrorOf } from '../../src/errors.ts';
+import { atomicWrite } from '../../src/files/atomic-write.ts';
 import { createOpenAiEmulator, type OpenAiEmulator, type RunningOpenAiEmulator } from '../../src/emulators/openai-emulator.ts';
 import { freePort } from '../helpers/free-port.ts';
 import { RecpipeService } from '../helpers/recpipe-process.ts';
@@ -101,4 +105,23 @@ describe.skipIf(refusal !== undefined)('a full disk that frees up (real 24 MiB t
     expect((await service.stop()).code).toBe(0);
     service = undefined;
   }, 90_000);
+
+  it('ENOSPC at the write sites (ffmpeg output, an atomic file write) is the disk\'s trouble, never the recording\'s', async () => {
+    const tiny = path.join(root, 'tiny');
+    mkdirSync(tiny);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=8k', 'tmpfs', tiny]);
+    try {
+      const input = path.join(root, 'long.wav');
+      await writeTestAudio(input, { seconds: 120, seed: 9500 });
+      const info = await probeAudio(input);
+      const normalized = await normalizeAudio(input, info, path.join(tiny, 'work')).catch((error: unknown) => error);
+      expect(normalized).toBeInstanceOf(ServiceError);
+      expect(normalized).toMatchObject({ component: 'disk', reason: 'no space left (ffmpeg: ENOSPC)' });
+
+      const written = await atomicWrite(path.join(tiny, 'transcript.json'), Buffer.alloc(256 * 1024)).catch((error: unknown) => error);
+      expect(serviceErrorOf(written)).toMatchObject({ component: 'disk', reason: 'no space left (ENOSPC)' });
+    } finally {
+      execFileSync('umount', ['-l', tiny]);
+    }
+  }, 60_000);
 });

@@ -101,6 +101,9 @@ export class Service {
       { component: 'disk', proactive: true, check: () => checkDiskFloor(config.paths.dataDir, config.service.diskFreeMinBytes) },
       { component: 'ledger', check: () => this.ledger.ping() },
     ];
+    for (const publisher of this.publishers) {
+      if (publisher.name === 'notion' && publisher.check) probes.push({ component: 'notion', check: async () => void (await publisher.check!()) });
+    }
     if (realOpenAi) {
       const { apiKey, baseURL, model } = config.openai;
       probes.push({ component: 'openai', check: async () => void (await checkOpenAi({ apiKey, baseURL, model })) });

@@ -14,6 +14,7 @@ import {
 } from 'rxjs';
 import { PermanentError, StageError, innerError, isAborted, isTransient, messageOf, serviceErrorOf, stageOf } from '../src/errors.ts';
 import type { Ledger } from '../src/ledger/ledger.ts';
+import { retryLedgerWrite } from '../src/ledger/ledger-write-retry.ts';
 import type { Metrics } from '../src/observability/metrics.ts';
 import type { RetryPolicy } from '../src/pipeline/backoff.ts';
 import type { ServiceGate } from '../src/pipeline/service-gate.ts';
@@ -80,7 +81,8 @@ export function startPipeline(recordings$: Observable<ClaimedFile>, deps: Pipeli
   };
 
   const release = (file: ClaimedFile, refund = false, reason?: string): Observable<Outcome> =>
-    defer(() => ledger.release(file.seq, { refund })).pipe(
+    // a busy ledger must not leave the row `processing` until the next restart: wait out the lock
+    defer(() => retryLedgerWrite(() => ledger.release(file.seq, { refund }))).pipe(
       map((): Outcome => ({ kind: 'released', file, reason })),
       catchError(() => of<Outcome>({ kind: 'released', file, reason })),
     );

@@ -58,9 +58,10 @@ describe('a ledger locked by another process while a paid transcription comes ba
     await new Promise((resolve) => setTimeout(resolve, 7000));
     locker.exec('COMMIT');
 
-    await waitFor('the recording done', async () => (await readdir(path.join(dataDir, 'transcripts'))).some((f) => f.endsWith('.json')), 40_000);
-    const row = locker.prepare('SELECT state, attempts, stage, last_error FROM recordings').get() as Record<string, unknown>;
-    expect(row).toMatchObject({ state: 'done', attempts: 1, stage: null });
+    const row = () => locker!.prepare('SELECT state, attempts, stage, last_error FROM recordings').get() as Record<string, unknown>;
+    await waitFor('the recording done', () => row().state === 'done', 40_000);
+    expect((await readdir(path.join(dataDir, 'transcripts'))).filter((f) => f.endsWith('.json'))).toHaveLength(1);
+    expect(row()).toMatchObject({ state: 'done', attempts: 1, stage: null });
     expect(emulator.stats.requests.filter((r) => r.path.includes('transcriptions'))).toHaveLength(1);
     expect(await readdir(path.join(dataDir, 'failed'))).toEqual([]);
     // the write that waited out the lock is visible in the log as a busy ledger, never as a failure

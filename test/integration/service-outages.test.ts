@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createOpenAiEmulator, type OpenAiEmulator, type RunningOpenAiEmulator } from '../../src/emulators/openai-emulator.ts';
 import { freePort } from '../helpers/free-port.ts';
 import { RecpipeService, runRecpipe } from '../helpers/recpipe-process.ts';
@@ -45,6 +45,12 @@ describe('service-level trouble pauses intake and heals by itself (real process,
   afterAll(async () => {
     await service?.stop('SIGKILL').catch(() => {});
     await running.close();
+  });
+
+  // each case starts from a clean emulator: a case that failed early must not leave faults for the next
+  beforeEach(() => {
+    emulator.faults.reset();
+    emulator.stats.clear();
   });
 
   const env = async (dataDir: string): Promise<Record<string, string>> => ({

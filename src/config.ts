@@ -82,6 +82,8 @@ export interface Config {
   alerts: { summaryIntervalMs: number };
   /** `FFMPEG_PATH` / `FFPROBE_PATH` as set (checked executable); unset → `PATH`, then the npm-shipped build. */
   audioTools: { ffmpegPath?: string; ffprobePath?: string };
+  /** Service-level trouble: how often a paused component is checked; the free-space floor under DATA_DIR. */
+  service: { checkIntervalMs: number; diskFreeMinBytes: number };
 }
 
 /** Bad configuration: one line per problem, each naming its variable. */
@@ -201,6 +203,7 @@ export function loadConfig(
       ffmpegPath: e.FFMPEG_PATH === undefined ? undefined : path.resolve(e.FFMPEG_PATH),
       ffprobePath: e.FFPROBE_PATH === undefined ? undefined : path.resolve(e.FFPROBE_PATH),
     },
+    service: { checkIntervalMs: e.SERVICE_CHECK_INTERVAL_MS, diskFreeMinBytes: e.DISK_FREE_MIN_MB * 1024 * 1024 },
   };
 }
 

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { AbortedError, PermanentError, TransientError } from '../errors.ts';
+import { AbortedError, PermanentError, ServiceError, TransientError } from '../errors.ts';
 import { AUDIO_TOOL_ENV, resolveAudioTool, type MediaTool } from './audio-tools.ts';
 
 export type { MediaTool } from './audio-tools.ts';
@@ -107,6 +107,12 @@ export function runMediaProcess(
       }
       if (aborted) {
         reject(new AbortedError(`${tool} killed: aborted`, { cause: signal?.reason }));
+        return;
+      }
+      const stderrText = stderrTail.toString('utf8');
+      if (exitCode !== 0 && /No space left on device|Disk quota exceeded/.test(stderrText)) {
+        // the disk's trouble, not the audio's: the recording must stay pending, not fail as bad audio
+        reject(new ServiceError('disk', `no space left (${tool}: ${/Disk quota/.test(stderrText) ? 'EDQUOT' : 'ENOSPC'})`, { system: tool }));
         return;
       }
       resolve({

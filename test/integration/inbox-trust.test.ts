@@ -142,8 +142,14 @@ describe('a writer that pauses longer than INBOX_STABLE_MS', () => {
     emulator.faults.delayMs = 2500;
     const service = serviceFor(dataDir, { INBOX_STABLE_MS: '300', INBOX_RESCAN_INTERVAL_MS: '60000', HTTP_PORT: String(await freePort()) });
     const stop = new AbortController();
+    // a symlinked folder in the watched inbox, and a file landing behind it while watching
+    const outside = path.join(root, 'paused-outside');
+    await mkdir(outside, { recursive: true });
+    await symlink(outside, path.join(inbox, 'linked'));
     const started = service.start(stop.signal);
     try {
+      const behindLink = await writeTestAudio(path.join(outside, 'behind.wav'), { seconds: 1, seed: 92 });
+      const behindSum = await sha256(behindLink);
       // a real writer process: half the file, a pause of 1.2 s (> 300 ms), then the rest
       const target = path.join(inbox, 'paused.mp3');
       const script = `const fs=require('fs');const b=fs.readFileSync(process.argv[1]);const fd=fs.openSync(process.argv[2],'w');const h=b.length>>1;fs.writeSync(fd,b,0,h);setTimeout(()=>{fs.writeSync(fd,b,h,b.length-h);fs.closeSync(fd)},1200);`;
@@ -180,6 +186,9 @@ describe('a writer that pauses longer than INBOX_STABLE_MS', () => {
       expect(transcripts).toEqual([`${done.id}.json`]);
       const doc = JSON.parse(await readFile(path.join(dataDir, 'transcripts', transcripts[0]!), 'utf8')) as TranscriptDocument;
       expect(doc.audio.durationSeconds).toBeGreaterThan(39);
+      // the watcher did not follow the link: the file behind it is untouched and has no row
+      expect(await sha256(behindLink)).toBe(behindSum);
+      expect(rows).toHaveLength(2);
     } finally {
       emulator.faults.delayMs = 0;
       stop.abort();

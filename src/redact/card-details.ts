@@ -1,4 +1,5 @@
 import type { Finding, RedactTag } from './finding.ts';
+import { labelledBefore } from './labelled-before.ts';
 import { JOINERS } from './joiners.ts';
 import { buildRuns, trimHomophones, windowOf, type NumberRun, type RunWindow } from './number-runs.ts';
 import type { NumberToken } from './number-tokens.ts';
@@ -29,16 +30,6 @@ const MONTH = new RegExp(
   'gi',
 );
 const MONTH_TO_YEAR = /^[\s,]*(?:of\s+)?'?$/i;
-// A number introduced by what it is ("order 5512", "room number 737") is not a code.
-const LABELS = [
-  'order', 'invoice', 'room', 'ticket', 'account', 'reference', 'ref', 'confirmation', 'case', 'claim',
-  'policy', 'extension', 'ext', 'apartment', 'apt', 'suite', 'flight', 'unit', 'zip', 'po', 'box',
-  'model', 'item', 'tracking',
-];
-const LABEL_BEFORE = new RegExp(
-  String.raw`\b(?:${LABELS.join('|')})\b[^A-Za-z0-9]*(?:(?:number|no|#|is|was)\b[^A-Za-z0-9]*)*$`,
-  'i',
-);
 // Inside a card context, "code 1234" or "the pin 1234" is a code even when "expires" came last.
 const CODE_WORD_BEFORE =
   /\b(?:code|cvv2?|cvc2?|csc|cid|pin|digits)\b[^A-Za-z0-9]*(?:(?:is|it's|its|are|of)\b[^A-Za-z0-9]*)*$/i;
@@ -99,7 +90,7 @@ export function findCardDetails(
     const whole = windowOf(run, 0, run.tokens.length);
     const anchor = nearestAnchor(whole.start, anchors);
     if (!anchor || followedByUnit(text, whole.end)) continue;
-    if (LABEL_BEFORE.test(text.slice(Math.max(0, whole.start - 40), whole.start))) continue;
+    if (labelledBefore(text, whole.start)) continue;
     const codeWord = CODE_WORD_BEFORE.test(text.slice(Math.max(0, whole.start - 30), whole.start));
     const near = codeWord ? 'security code' : anchor;
     for (const { window, tag } of classify(text, run, whole, near)) {

@@ -3,6 +3,8 @@ import { JOINERS } from './joiners.ts';
 import { isLuhnValid } from './luhn.ts';
 import { buildRuns, pickWindows, type NumberRun, type RunWindow } from './number-runs.ts';
 import type { NumberToken } from './number-tokens.ts';
+import { findSpokenCards } from './spoken-cards.ts';
+import { GROUP_ANNOUNCEMENT } from './spoken-joiners.ts';
 
 interface Network {
   prefix: RegExp;
@@ -30,13 +32,23 @@ const NETWORKS: readonly Network[] = [
  * leftmost. The rest of the run is searched again, so two cards read back to back are both found.
  */
 export function findCardNumbers(text: string, tokens: readonly NumberToken[]): Finding[] {
+  const digits = withoutAnnouncements(text, tokens);
   const findings: Finding[] = [];
-  for (const run of buildRuns(text, tokens, JOINERS.card)) {
+  for (const run of buildRuns(text, digits, JOINERS.card)) {
     for (const window of pickWindows(run, 13, 19, scoreCard)) {
       findings.push({ start: window.start, end: window.end, tag: 'card number' });
     }
   }
-  return findings;
+  // Then what is left, with words between the groups ("4000 0566, mm-hmm, 5566 5556").
+  findings.push(...findSpokenCards(text, digits, findings));
+  return findings.sort((a, b) => a.start - b.start);
+}
+
+/** Drops the digit words of "the next four are", "los últimos cuatro": they count groups, not digits. */
+function withoutAnnouncements(text: string, tokens: readonly NumberToken[]): NumberToken[] {
+  const spans = [...text.matchAll(GROUP_ANNOUNCEMENT)].map((match) => [match.index, match.index + match[0].length] as const);
+  if (spans.length === 0) return [...tokens];
+  return tokens.filter((token) => !spans.some(([start, end]) => token.start >= start && token.end <= end));
 }
 
 function scoreCard(window: RunWindow, run: NumberRun): number | undefined {

@@ -3,7 +3,7 @@ import { JOINERS } from './joiners.ts';
 import { isLuhnValid } from './luhn.ts';
 import { buildRuns, pickWindows, type NumberRun, type RunWindow } from './number-runs.ts';
 import type { NumberToken } from './number-tokens.ts';
-import { findSpokenCards } from './spoken-cards.ts';
+import { CLAUSE_BREAK, findSpokenCards } from './spoken-cards.ts';
 import { GROUP_ANNOUNCEMENT } from './spoken-joiners.ts';
 
 interface Network {
@@ -11,7 +11,8 @@ interface Network {
   lengths: readonly number[];
 }
 
-// Issuer prefixes and lengths only rank candidates; any Luhn-valid 13–19 digit number is masked.
+// Issuer prefixes and lengths only rank candidates here; any Luhn-valid 13–19 digit number
+// read without words between its groups is masked.
 const NETWORKS: readonly Network[] = [
   { prefix: /^4/, lengths: [13, 16, 19] }, // Visa
   { prefix: /^(?:5[1-5]|2[2-7])/, lengths: [16] }, // Mastercard
@@ -24,23 +25,24 @@ const NETWORKS: readonly Network[] = [
 
 /**
  * Card numbers (PANs): 13–19 digits, Luhn-valid, written with any grouping or spoken as
- * words, possibly run together with other numbers ("ticket 12, 4111 1111 1111 1111").
+ * words (English or Spanish), possibly run together with other numbers ("ticket 12, 4111 …").
  *
- * Within one run of numbers the best window wins: a known issuer prefix with a length that
- * issuer uses, then a known prefix, then any Luhn-valid number; a window starting or ending on
- * a doubtful word ("oh", "for") ranks lower; among equals the length closest to 16, then the
- * leftmost. The rest of the run is searched again, so two cards read back to back are both found.
+ * First the cards an issuer could have issued, also across spoken words between groups
+ * ("4000 0566, mm-hmm, 5566 5556"; see {@link findSpokenCards}). Then, in what is left, any
+ * Luhn-valid number read without words in it: the best window of each run wins — a known
+ * issuer prefix with a length that issuer uses, then a known prefix, then any; a window that
+ * spans the whole run or starts and ends at a clause break ranks higher, one starting or
+ * ending on a doubtful word ("oh", "for") lower; among equals the length closest to 16, then
+ * the leftmost. The rest of the run is searched again, so cards read back to back are found.
  */
 export function findCardNumbers(text: string, tokens: readonly NumberToken[]): Finding[] {
   const digits = withoutAnnouncements(text, tokens);
-  const findings: Finding[] = [];
-  for (const run of buildRuns(text, digits, JOINERS.card)) {
-    for (const window of pickWindows(run, 13, 19, scoreCard)) {
+  const findings = findSpokenCards(text, digits);
+  for (const run of buildRuns(text, digits, JOINERS.card, findings)) {
+    for (const window of pickWindows(run, 13, 19, (candidate) => scoreCard(text, candidate, run))) {
       findings.push({ start: window.start, end: window.end, tag: 'card number' });
     }
   }
-  // Then what is left, with words between the groups ("4000 0566, mm-hmm, 5566 5556").
-  findings.push(...findSpokenCards(text, digits, findings));
   return findings.sort((a, b) => a.start - b.start);
 }
 
@@ -51,11 +53,34 @@ function withoutAnnouncements(text: string, tokens: readonly NumberToken[]): Num
   return tokens.filter((token) => !spans.some(([start, end]) => token.start >= start && token.end <= end));
 }
 
-function scoreCard(window: RunWindow, run: NumberRun): number | undefined {
+function scoreCard(text: string, window: RunWindow, run: NumberRun): number | undefined {
   if (!isLuhnValid(window.digits)) return undefined;
   const length = window.digits.length;
   const networks = NETWORKS.filter((network) => network.prefix.test(window.digits));
   const issuer = networks.some((network) => network.lengths.includes(length)) ? 3 : networks.length > 0 ? 2 : 1;
-  const weakEdges = Number(run.tokens[window.from]?.weak ?? false) + Number(run.tokens[window.to - 1]?.weak ?? false);
-  return (issuer - weakEdges) * 100 - Math.abs(length - 16);
+  const first = run.tokens[window.from];
+  const last = run.tokens[window.to - 1];
+  const before = run.tokens[window.from - 1];
+  const after = run.tokens[window.to];
+  const opens = !before || CLAUSE_BREAK.test(text.slice(before.end, first?.start ?? 0));
+  const closes = !after || CLAUSE_BREAK.test(text.slice(last?.end ?? 0, after.start));
+  // Without an issuer prefix only Luhn speaks for the window: one cut out of the middle of a
+  // longer number written in even groups ("tracking 6467 7474 1253 7596 4") is a coincidence,
+  // unless it has the length nearly every card has, or is grouped the way cards are printed
+  // ("order 5512 7579 8769 3904 5992"): a leak costs more than a masked order number.
+  const cut = (!opens && sameShape(before, first)) || (!closes && sameShape(last, after));
+  if (issuer === 1 && cut && length !== 16 && !PRINTED_GROUPS.has(groupsOf(run, window))) return undefined;
+  const weakEdges = Number(first?.weak ?? false) + Number(last?.weak ?? false);
+  return (issuer - weakEdges) * 100 + (opens ? 20 : 0) + (closes ? 20 : 0) - Math.abs(length - 16);
+}
+
+// How card numbers are printed: 4-4-4-4, Amex 4-6-5, Diners 4-6-4, 19 digits 4-4-4-4-3.
+const PRINTED_GROUPS = new Set(['4,4,4,4', '4,6,5', '4,6,4', '4,4,4,4,3']);
+
+function groupsOf(run: NumberRun, window: RunWindow): string {
+  return run.tokens.slice(window.from, window.to).map((token) => token.digits.length).join(',');
+}
+
+function sameShape(a: NumberToken | undefined, b: NumberToken | undefined): boolean {
+  return a !== undefined && b !== undefined && !a.weak && !b.weak && a.digits.length === b.digits.length;
 }

@@ -5,6 +5,7 @@ const LABELS = [
   'policy', 'extension', 'ext', 'apartment', 'apt', 'suite', 'flight', 'unit', 'zip', 'po', 'box',
   'model', 'item', 'tracking', 'phone', 'cell', 'mobile', 'fax', 'telephone', 'callback', 'postal', 'member',
   'customer', 'serial', 'sku', 'routing', 'id', 'street', 'pedido', 'factura', 'cuenta', 'tel[eé]fono', 'celular',
+  String.raw`call(?:\s+me)?(?:\s+back)?\s+(?:at|on)`, String.raw`reach\s+me\s+(?:at|on)`, String.raw`text\s+me\s+at`, 'dial',
 ];
 const LABEL_BEFORE = new RegExp(
   String.raw`(?<!\p{L})(?:${LABELS.join('|')})(?!\p{L})[^\p{L}\p{N}]*` +

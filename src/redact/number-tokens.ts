@@ -33,9 +33,10 @@ const TENS: Readonly<Record<string, string>> = {
 const MULTIPLIERS: Readonly<Record<string, number>> = { double: 2, triple: 3, treble: 3, doble: 2 };
 const SOFT_ZEROS = new Set(['oh', 'o']);
 
-// Money and clock times are never part of a card, code or phone number; their digits are left
-// out so the text between neighbouring numbers breaks any run.
-const BARRIERS = /[$£€]\s?\d[\d,]*(?:\.\d+)?|\b\d{1,2}:\d{2}(?::\d{2})?\b/g;
+// Money, clock times and full dates (5/13/2014, 2014-05-13) are never part of a card, code or
+// phone number; their digits are left out so the text between neighbouring numbers breaks any run.
+const BARRIERS =
+  /[$£€]\s?\d[\d,]*(?:\.\d+)?|\b\d{1,2}:\d{2}(?::\d{2})?\b|(?<![\d/-])\d{1,2}\/\d{1,2}\/(?:\d{4}|\d{2})(?![\d/-])|(?<![\d/-])\d{4}-\d{2}-\d{2}(?![\d/-])/g;
 // Letters of any script, so "después" or "sí" stay one word and never split into digit words.
 const ITEMS = /\d+|\p{L}+(?:'\p{L}+)?/gu;
 const LETTER = /\p{L}/u;

@@ -16,23 +16,25 @@ interface SpokenRun extends NumberRun {
 
 // A gap with one of these is a clause break: a group may start or end there even when the
 // piece around it continues ("ticket 12, 4000 0566, mm-hmm, …").
-const CLAUSE_BREAK = /[,.;:!?\n]/;
+export const CLAUSE_BREAK = /[,.;:!?\n]/;
 // A phone number's shape (555-123-4567, "one, eight hundred…" is not a card group pattern).
 const PHONE_GROUPS = new Set(['3,3,4', '1,3,3,4']);
 
 /**
- * Card numbers whose digit groups are separated by words ("4000 0566, mm-hmm, 5566 5556",
- * "it starts with … the middle is … and it ends in …"), slashes or line breaks. Runs only on
- * tokens no tight card took (`taken`).
+ * Card numbers an issuer could have issued (Luhn-valid, IIN range and length of a network),
+ * also when their digit groups are separated by words ("4000 0566, mm-hmm, 5566 5556", "it
+ * starts with … the middle is … and it ends in …"), slashes or line breaks.
  *
- * Words join unrelated numbers as readily as card groups, so a window that bridges a word must
- * be Luhn-valid and fit an issuer's IIN range and length; pieces (the numbers between words)
- * that are labelled ("order", "phone"), followed by a unit ("dollars") or shaped like a phone
- * number never take part; and a window starts and ends at a piece edge or a clause break.
+ * Words join unrelated numbers as readily as card groups, hence the issuer check; and pieces
+ * (the numbers between words) that are labelled ("order", "phone"), follow a `+`, are followed
+ * by a unit ("dollars") or shaped like a phone number never take part; and a window starts and
+ * ends at a piece edge or a clause break. A window without words in it ranks above one with
+ * words, so a card read in one breath is never cut to make a bridged one; then windows that
+ * match piece edges exactly, then the length closest to 16.
  */
-export function findSpokenCards(text: string, tokens: readonly NumberToken[], taken: readonly Finding[]): Finding[] {
+export function findSpokenCards(text: string, tokens: readonly NumberToken[]): Finding[] {
   const findings: Finding[] = [];
-  for (const run of buildRuns(text, tokens, SPOKEN_JOINER, taken)) {
+  for (const run of buildRuns(text, tokens, SPOKEN_JOINER)) {
     for (const part of withoutBlockedPieces(text, run)) {
       for (const window of pickWindows(part, 13, 19, (candidate) => scoreSpoken(text, candidate, part))) {
         findings.push({ start: window.start, end: window.end, tag: 'card number' });
@@ -80,6 +82,7 @@ function isBlocked(text: string, piece: readonly NumberToken[]): boolean {
   const last = piece[piece.length - 1];
   if (!first || !last) return true;
   if (labelledBefore(text, first.start) || followedByUnit(text, last.end)) return true;
+  if (/\+\s?$/.test(text.slice(Math.max(0, first.start - 2), first.start))) return true;
   // Groups inside a piece: split where the gap holds punctuation, or between two written numbers.
   const groups: number[] = [];
   for (const [index, token] of piece.entries()) {
@@ -94,14 +97,14 @@ function isBlocked(text: string, piece: readonly NumberToken[]): boolean {
 
 function scoreSpoken(text: string, window: RunWindow, run: SpokenRun): number | undefined {
   const bridges = run.tight.slice(window.from + 1, window.to).some((tight) => !tight);
-  if (!bridges || !isLuhnValid(window.digits) || !cardBrand(window.digits)) return undefined;
+  if (!isLuhnValid(window.digits) || !cardBrand(window.digits)) return undefined;
   const startsPiece = !run.tight[window.from] || window.from === 0;
   const endsPiece = window.to === run.tokens.length || !run.tight[window.to];
   const startsClause = startsPiece || CLAUSE_BREAK.test(gapBefore(text, run.tokens, window.from));
   const endsClause = endsPiece || CLAUSE_BREAK.test(gapBefore(text, run.tokens, window.to));
   if (!startsClause || !endsClause) return undefined;
   const weakEdges = Number(run.tokens[window.from]?.weak ?? false) + Number(run.tokens[window.to - 1]?.weak ?? false);
-  return 100 - 50 * weakEdges + (startsPiece ? 10 : 0) + (endsPiece ? 10 : 0) - Math.abs(window.digits.length - 16);
+  return (bridges ? 100 : 200) - 50 * weakEdges + (startsPiece ? 10 : 0) + (endsPiece ? 10 : 0) - Math.abs(window.digits.length - 16);
 }
 
 function isDigit(char: string | undefined): boolean {

@@ -1,4 +1,6 @@
+import { cardBrand } from './card-brands.ts';
 import type { Finding } from './finding.ts';
+import { labelledBefore } from './labelled-before.ts';
 import { JOINERS } from './joiners.ts';
 import { isLuhnValid } from './luhn.ts';
 import { buildRuns, pickWindows, type NumberRun, type RunWindow } from './number-runs.ts';
@@ -39,7 +41,10 @@ export function findCardNumbers(text: string, tokens: readonly NumberToken[]): F
   const digits = withoutAnnouncements(text, tokens);
   const findings = findSpokenCards(text, digits);
   for (const run of buildRuns(text, digits, JOINERS.card, findings)) {
-    for (const window of pickWindows(run, 13, 19, (candidate) => scoreCard(text, candidate, run))) {
+    const labelled = labelledBefore(text, run.tokens[0]?.start ?? 0);
+    const score = (candidate: RunWindow): number | undefined =>
+      labelled && !fitsLabelledRun(text, candidate, run) ? undefined : scoreCard(text, candidate, run);
+    for (const window of pickWindows(run, 13, 19, score)) {
       findings.push({ start: window.start, end: window.end, tag: 'card number' });
     }
   }
@@ -53,6 +58,34 @@ function withoutAnnouncements(text: string, tokens: readonly NumberToken[]): Num
   return tokens.filter((token) => !spans.some(([start, end]) => token.start >= start && token.end <= end));
 }
 
+/**
+ * "order number 2141 9717 1100 0370 82" is an order number even where 16 of its digits pass
+ * Luhn. Inside a labelled run a window counts only when it is the whole run, one written
+ * number on its own ("room 12 6136171047026"), or where it looks like a number of its own at
+ * both ends: at the run's edge, or set off from its neighbour by another separator or by words
+ * instead of digits ("order 5512 9907-2126-2767-three three nine oh-27"); or a printed card
+ * after the label's one number ("order 5512 8181 4769 5338 8085").
+ */
+function fitsLabelledRun(text: string, window: RunWindow, run: NumberRun): boolean {
+  if (window.to - window.from === 1) return true;
+  if (window.from === 1 && window.to === run.tokens.length && isPrinted(run, window)) return true;
+  // Commas do not set a number off here: the label's own number is read with them too.
+  const { opens, closes } = setOff(text, window, run, false);
+  return opens && closes;
+}
+
+/** Whether the window's first and last digits look like the ends of a number of their own. */
+function setOff(text: string, window: RunWindow, run: NumberRun, clauses = true): { opens: boolean; closes: boolean } {
+  const tokens = run.tokens;
+  const kind = (index: number): string => (/\d/.test(text[tokens[index]?.start ?? 0] ?? '') ? 'written' : 'spoken');
+  const separator = (index: number): string => text.slice(tokens[index - 1]?.end ?? 0, tokens[index]?.start ?? 0).trim() || ' ';
+  const opens = window.from === 0 || kind(window.from - 1) !== kind(window.from) ||
+    separator(window.from) !== separator(window.from + 1);
+  const closes = window.to === tokens.length || kind(window.to) !== kind(window.to - 1) ||
+    separator(window.to) !== separator(window.to - 1) || (clauses && CLAUSE_BREAK.test(separator(window.to)));
+  return { opens: opens || (clauses && CLAUSE_BREAK.test(separator(window.from))), closes };
+}
+
 function scoreCard(text: string, window: RunWindow, run: NumberRun): number | undefined {
   if (!isLuhnValid(window.digits)) return undefined;
   const length = window.digits.length;
@@ -60,16 +93,13 @@ function scoreCard(text: string, window: RunWindow, run: NumberRun): number | un
   const issuer = networks.some((network) => network.lengths.includes(length)) ? 3 : networks.length > 0 ? 2 : 1;
   const first = run.tokens[window.from];
   const last = run.tokens[window.to - 1];
-  const before = run.tokens[window.from - 1];
-  const after = run.tokens[window.to];
-  const opens = !before || CLAUSE_BREAK.test(text.slice(before.end, first?.start ?? 0));
-  const closes = !after || CLAUSE_BREAK.test(text.slice(last?.end ?? 0, after.start));
+  const { opens, closes } = setOff(text, window, run);
   // Without an issuer prefix only Luhn speaks for the window: one cut out of the middle of a
   // longer number written in even groups ("tracking 6467 7474 1253 7596 4") is a coincidence,
-  // unless it has the length nearly every card has, or is grouped the way cards are printed
-  // ("order 5512 7579 8769 3904 5992"): a leak costs more than a masked order number.
-  const cut = (!opens && sameShape(before, first)) || (!closes && sameShape(last, after));
-  if (issuer === 1 && cut && length !== 16 && !PRINTED_GROUPS.has(groupsOf(run, window))) return undefined;
+  // unless it is printed like a card ("order 5512 7579 8769 3904 5992"): a leak costs more
+  // than a masked order number.
+  const cut = (!opens && sameShape(run.tokens[window.from - 1], first)) || (!closes && sameShape(last, run.tokens[window.to]));
+  if (issuer === 1 && cut && !isPrinted(run, window)) return undefined;
   const weakEdges = Number(first?.weak ?? false) + Number(last?.weak ?? false);
   return (issuer - weakEdges) * 100 + (opens ? 20 : 0) + (closes ? 20 : 0) - Math.abs(length - 16);
 }
@@ -77,8 +107,10 @@ function scoreCard(text: string, window: RunWindow, run: NumberRun): number | un
 // How card numbers are printed: 4-4-4-4, Amex 4-6-5, Diners 4-6-4, 19 digits 4-4-4-4-3.
 const PRINTED_GROUPS = new Set(['4,4,4,4', '4,6,5', '4,6,4', '4,4,4,4,3']);
 
-function groupsOf(run: NumberRun, window: RunWindow): string {
-  return run.tokens.slice(window.from, window.to).map((token) => token.digits.length).join(',');
+/** 16 digits, or grouped like a printed card. */
+function isPrinted(run: NumberRun, window: RunWindow): boolean {
+  const groups = run.tokens.slice(window.from, window.to).map((token) => token.digits.length).join(',');
+  return window.digits.length === 16 || PRINTED_GROUPS.has(groups);
 }
 
 function sameShape(a: NumberToken | undefined, b: NumberToken | undefined): boolean {

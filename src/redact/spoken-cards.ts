@@ -1,24 +1,23 @@
 import { cardBrand } from './card-brands.ts';
 import type { Finding } from './finding.ts';
-import { JOINERS } from './joiners.ts';
-import { labelledBefore } from './labelled-before.ts';
 import { isLuhnValid } from './luhn.ts';
-import { buildRuns, pickWindows, type NumberRun, type RunWindow } from './number-runs.ts';
+import { buildRuns, pickWindows, type RunWindow } from './number-runs.ts';
 import type { NumberToken } from './number-tokens.ts';
 import { SPOKEN_JOINER } from './spoken-joiners.ts';
-import { followedByUnit } from './units.ts';
-
-/** A run of numbers joined by spoken words, with which gaps are tight (punctuation only). */
-interface SpokenRun extends NumberRun {
-  /** `tight[i]`: the gap before token i holds only spaces, `, . -` or "uh"; tight[0] is true. */
-  tight: boolean[];
-}
+import { gapBefore, spokenRuns, type SpokenRun } from './spoken-pieces.ts';
 
 // A gap with one of these is a clause break: a group may start or end there even when the
 // piece around it continues ("ticket 12, 4000 0566, mm-hmm, …").
 export const CLAUSE_BREAK = /[,.;:!?\n]/;
-// A phone number's shape (555-123-4567, "one, eight hundred…" is not a card group pattern).
-const PHONE_GROUPS = new Set(['3,3,4', '1,3,3,4']);
+// A phone number as written: (846) 752-1240, 846.752.1240, +1 846 752 1240. Whatever words
+// stand around it, it is not a card group.
+const WRITTEN_PHONE = /(?<![\d-])(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}(?![\d-])/g;
+// Month/day or an expiry (4/26, 04/27): never a card group, whatever words stand around it.
+const SHORT_SLASHED = /(?<![\d/])(?:0?[1-9]|1[0-2])\/\d{1,2}(?![\d/])/g;
+// Words that say the next digits continue a number already begun ("the middle is", "it ends
+// in", "then", "y termina en"): a card does not start right after them, nor end right before.
+const CONTINUATION =
+  /(?<!\p{L})(?:middle|rest|next|last|ends?|ending|finishes|then|followed|after\s+that|termina|acaba|luego|despu[eé]s|siguientes?|medio)(?!\p{L})/iu;
 
 /**
  * Card numbers an issuer could have issued (Luhn-valid, IIN range and length of a network),
@@ -29,13 +28,21 @@ const PHONE_GROUPS = new Set(['3,3,4', '1,3,3,4']);
  * (the numbers between words) that are labelled ("order", "phone"), follow a `+`, are followed
  * by a unit ("dollars") or shaped like a phone number never take part; and a window starts and
  * ends at a piece edge or a clause break. A window without words in it ranks above one with
- * words, so a card read in one breath is never cut to make a bridged one; then windows that
- * match piece edges exactly, then the length closest to 16.
+ * words, so a card read in one breath is never cut to make a bridged one — unless it starts
+ * right after "the middle is", "then"…, which say a number was begun before; then windows that
+ * match piece edges exactly, then the longest: a shorter window that happens to pass Luhn
+ * would leave the card's last group behind.
  */
 export function findSpokenCards(text: string, tokens: readonly NumberToken[]): Finding[] {
+  const inside = (pattern: RegExp): ((token: NumberToken) => boolean) => {
+    const spans = [...text.matchAll(pattern)].map((match) => [match.index, match.index + match[0].length] as const);
+    return (token) => spans.some(([start, end]) => token.start >= start && token.end <= end);
+  };
+  const slashed = inside(SHORT_SLASHED);
+  const phones = [...text.matchAll(WRITTEN_PHONE)].map((match) => `${match.index}:${match.index + match[0].length}`);
   const findings: Finding[] = [];
-  for (const run of buildRuns(text, tokens, SPOKEN_JOINER)) {
-    for (const part of withoutBlockedPieces(text, run)) {
+  for (const run of buildRuns(text, tokens.filter((token) => !slashed(token)), SPOKEN_JOINER)) {
+    for (const part of spokenRuns(text, run, new Set(phones))) {
       for (const window of pickWindows(part, 13, 19, (candidate) => scoreSpoken(text, candidate, part))) {
         findings.push({ start: window.start, end: window.end, tag: 'card number' });
       }
@@ -44,69 +51,19 @@ export function findSpokenCards(text: string, tokens: readonly NumberToken[]): F
   return findings;
 }
 
-function gapBefore(text: string, tokens: readonly NumberToken[], index: number): string {
-  const previous = tokens[index - 1];
-  const token = tokens[index];
-  return previous && token ? text.slice(previous.end, token.start) : '';
-}
-
-/** Splits a run at its pieces that cannot be card groups, and marks the tight gaps. */
-function withoutBlockedPieces(text: string, run: NumberRun): SpokenRun[] {
-  const parts: SpokenRun[] = [];
-  let current: NumberToken[] = [];
-  const flush = (): void => {
-    if (current.length > 0) {
-      const tokens = current;
-      parts.push({ tokens, tight: tokens.map((_, index) => index === 0 || JOINERS.card.test(gapBefore(text, tokens, index))) });
-    }
-    current = [];
-  };
-  let piece: NumberToken[] = [];
-  const endPiece = (): void => {
-    if (piece.length === 0) return;
-    if (isBlocked(text, piece)) flush();
-    else current.push(...piece);
-    piece = [];
-  };
-  for (const [index, token] of run.tokens.entries()) {
-    if (index > 0 && !JOINERS.card.test(gapBefore(text, run.tokens, index))) endPiece();
-    piece.push(token);
-  }
-  endPiece();
-  flush();
-  return parts;
-}
-
-function isBlocked(text: string, piece: readonly NumberToken[]): boolean {
-  const first = piece[0];
-  const last = piece[piece.length - 1];
-  if (!first || !last) return true;
-  if (labelledBefore(text, first.start) || followedByUnit(text, last.end)) return true;
-  if (/\+\s?$/.test(text.slice(Math.max(0, first.start - 2), first.start))) return true;
-  // Groups inside a piece: split where the gap holds punctuation, or between two written numbers.
-  const groups: number[] = [];
-  for (const [index, token] of piece.entries()) {
-    const gap = gapBefore(text, piece, index);
-    const previous = piece[index - 1];
-    const written = previous !== undefined && isDigit(text[token.start]) && isDigit(text[previous.end - 1]);
-    if (index === 0 || /[^\s]/.test(gap) || written) groups.push(0);
-    groups[groups.length - 1] = (groups[groups.length - 1] ?? 0) + token.digits.length;
-  }
-  return PHONE_GROUPS.has(groups.join(','));
-}
-
 function scoreSpoken(text: string, window: RunWindow, run: SpokenRun): number | undefined {
   const bridges = run.tight.slice(window.from + 1, window.to).some((tight) => !tight);
   if (!isLuhnValid(window.digits) || !cardBrand(window.digits)) return undefined;
-  const startsPiece = !run.tight[window.from] || window.from === 0;
+  // A card may end in a phone-shaped piece ("442, that's 992 007 4868") but never starts with
+  // one: "415 555 0134, okay, 123" is a phone number and something else.
+  if (bridges && run.phoneLike[window.from]) return undefined;
+  const startsPiece = !run.tight[window.from];
   const endsPiece = window.to === run.tokens.length || !run.tight[window.to];
   const startsClause = startsPiece || CLAUSE_BREAK.test(gapBefore(text, run.tokens, window.from));
   const endsClause = endsPiece || CLAUSE_BREAK.test(gapBefore(text, run.tokens, window.to));
   if (!startsClause || !endsClause) return undefined;
   const weakEdges = Number(run.tokens[window.from]?.weak ?? false) + Number(run.tokens[window.to - 1]?.weak ?? false);
-  return (bridges ? 100 : 200) - 50 * weakEdges + (startsPiece ? 10 : 0) + (endsPiece ? 10 : 0) - Math.abs(window.digits.length - 16);
-}
-
-function isDigit(char: string | undefined): boolean {
-  return char !== undefined && char >= '0' && char <= '9';
+  const continues = window.from > 0 && CONTINUATION.test(gapBefore(text, run.tokens, window.from));
+  const continued = window.to < run.tokens.length && CONTINUATION.test(gapBefore(text, run.tokens, window.to));
+  return (bridges ? 100 : 200) - (continues || continued ? 150 : 0) - 50 * weakEdges + (startsPiece ? 10 : 0) + (endsPiece ? 10 : 0) + window.digits.length;
 }

@@ -20,10 +20,12 @@ interface Anchor {
 const SECURITY_CODE_TRIGGER = new RegExp(
   String.raw`\b(?:security\s+code|cvv2?|cvc2?|csc|cid|card\s+verification(?:\s+(?:code|value|number))?|` +
     String.raw`verification\s+(?:code|value|number)|(?:three|four|3|4)[\s-]digits?\s+(?:code|number)|` +
-    String.raw`(?:code|digits|number)\s+on\s+the\s+back|back\s+of\s+(?:the|your)\s+card)\b`,
-  'gi',
+    String.raw`(?:code|digits|number)\s+on\s+the\s+back|back\s+of\s+(?:the|your)\s+card|` +
+    String.raw`c[oó]digo\s+de\s+(?:seguridad|verificaci[oó]n)|(?:tres|cuatro)\s+d[ií]gitos)(?!\p{L})`,
+  'giu',
 );
-const EXPIRY_TRIGGER = /\b(?:expir\w*|exp\b\.?|valid\s+(?:thru|through|until)|good\s+(?:thru|through))/gi;
+const EXPIRY_TRIGGER =
+  /\b(?:expir\w*|exp\b\.?|valid\s+(?:thru|through|until)|good\s+(?:thru|through)|vence\w*|vencimiento|caduca\w*)/gi;
 const MONTH = new RegExp(
   String.raw`\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|` +
     String.raw`sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?`,
@@ -32,7 +34,7 @@ const MONTH = new RegExp(
 const MONTH_TO_YEAR = /^[\s,]*(?:of\s+)?'?$/i;
 // Inside a card context, "code 1234" or "the pin 1234" is a code even when "expires" came last.
 const CODE_WORD_BEFORE =
-  /\b(?:code|cvv2?|cvc2?|csc|cid|pin|digits)\b[^A-Za-z0-9]*(?:(?:is|it's|its|are|of)\b[^A-Za-z0-9]*)*$/i;
+  /\b(?:code|c[oó]digo|cvv2?|cvc2?|csc|cid|pin|digits)\b[^A-Za-z0-9]*(?:(?:is|it's|its|are|of)\b[^A-Za-z0-9]*)*$/i;
 
 /**
  * Security codes (3–4 digits) and expiry dates (`04/27`, "oh four twenty seven", "April 2027",

@@ -14,14 +14,15 @@ export interface SpokenRun extends NumberRun {
   phoneLike: boolean[];
 }
 
+const SENTENCE_END = /[.!?\n]/;
 // A phone number's groups (555-123-4567, 1 800 555 0199).
 const PHONE_GROUPS = new Set(['3,3,4', '1,3,3,4']);
 
 /**
  * Splits a run into the parts that may hold a card. A piece followed by a unit ("125
  * dollars") or after a `+` is dropped; a labelled piece ("order number …", "phone …") is
- * dropped with everything after it in the run, since what follows the label's number with
- * only "okay" or "and" between is more of that number. `phones` holds the `start:end` spans of
+ * dropped with what follows it in the run up to the end of the sentence, since what follows
+ * the label's number with only "okay" or "and" between is more of that number. `phones` holds the `start:end` spans of
  * written phone numbers; a piece that is exactly one of them is phone-like.
  */
 export function spokenRuns(text: string, run: NumberRun, phones: ReadonlySet<string>): SpokenRun[] {
@@ -36,11 +37,20 @@ export function spokenRuns(text: string, run: NumberRun, phones: ReadonlySet<str
     if (index === 0 || !JOINERS.card.test(gapBefore(text, run.tokens, index))) pieces.push([]);
     pieces[pieces.length - 1]?.push(token);
   }
+  let labelled = false;
+  let previousEnd = -1;
   for (const piece of pieces) {
     const first = piece[0];
     const last = piece[piece.length - 1];
     if (!first || !last) continue;
-    if (labelledBefore(text, first.start)) break;
+    // The label's number goes on until the sentence ends.
+    if (labelled && previousEnd >= 0 && SENTENCE_END.test(text.slice(previousEnd, first.start))) labelled = false;
+    previousEnd = last.end;
+    labelled ||= labelledBefore(text, first.start);
+    if (labelled) {
+      flush();
+      continue;
+    }
     if (followedByUnit(text, last.end) || /\+\s?$/.test(text.slice(Math.max(0, first.start - 2), first.start))) {
       flush();
       continue;

@@ -23,6 +23,8 @@ const PHRASES = [
   'uh', 'uhm', 'um', 'umm', 'er', 'erm', 'ah', 'hmm', 'hm', 'mm', 'mhm', 'huh',
   'okay', 'ok', 'o\\.k\\.', 'yes', 'yeah', 'yep', 'yup', 'right', 'alright', 'all\\s+right', 'sure', 'correct',
   'perfect', 'great', 'got\\s+it', 'got\\s+that', 'go\\s+ahead', 'go\\s+on', 'keep\\s+going', 'continue',
+  // the caller losing their place: "sorry", "wait", "hold on", "let me see"
+  'sorry', 'wait', 'hold\\s+on', 'hang\\s+on', 'let\\s+me\\s+(?:see|check)', 'where\\s+was\\s+i',
   // connecting words and announcements of the next group
   'and', 'then', 'next', 'so', "that's", 'that\\s+is', "it's", 'followed\\s+by', 'after\\s+that',
   '(?:the\\s+)?(?:middle|rest|end|next\\s+(?:ones?|part|group|set)|last\\s+(?:ones?|part|group|set))' +
@@ -31,6 +33,7 @@ const PHRASES = [
   // Spanish
   'sí', 'si', 'vale', 'y', 'luego', 'después', 'despues', 'bueno', 'ajá', 'aja', 'claro', 'correcto', 'perfecto',
   'listo', 'sigue', 'siga', 'adelante', 'entonces', 'eh', 'este', 'mjm',
+  'perd[oó]n', 'espera', 'a\\s+ver',
   '(?:y\\s+)?(?:termina|acaba)\\s+en', '(?:empieza|comienza)\\s+(?:con|por)',
   '(?:el|los)\\s+siguientes?(?:\\s+(?:es|son))?', '(?:el\\s+)?(?:del\\s+)?medio\\s+(?:es|son)',
 ];

@@ -21,6 +21,8 @@ describe('redactText: cards read with words, marks or breaks between the groups 
     ['3056 9309, uh-huh, 0259 04', '[card number]', CARD],
     ['2223 0031, go ahead, 2200 3222', '[card number]', CARD],
     ['6200 0000, got it, 0000 0005', '[card number]', CARD],
+    ['my card is 4000 0566, sorry, hold on, 5566 5556', 'my card is [card number]', CARD],
+    ['cuatro cero cero cero, perdón, a ver, cero cinco seis seis, cinco cinco seis seis, cinco cinco cinco seis', '[card number]', CARD],
     ['4000 0566, mm-hmm, 5566 5556, expires 04/27, and the code is 123',
       '[card number], expires [expiry date], and the code is [security code]', { 'card number': 1, 'expiry date': 1, 'security code': 1 }],
     ['5555 5555, vale, 5555 4444, vence 12/29, código de seguridad 321',

@@ -6,6 +6,7 @@ import { runOnceCommand } from './commands/run-once.ts';
 import { retryCommand } from './commands/retry.ts';
 import { startCommand } from './commands/start.ts';
 import { statusCommand } from './commands/status.ts';
+import { operatorErrorLine } from './commands/operator-error-line.ts';
 
 const USAGE = `usage: recpipe <command> [options]
 
@@ -21,6 +22,8 @@ Configuration comes from the environment and a .env file in the working director
 
 /** Runs one CLI command; resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {
+  // everything written under DATA_DIR (ledger, transcripts, audio, ffmpeg's work files) is owner-only
+  process.umask(0o077);
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
     console.log(USAGE);
@@ -45,7 +48,7 @@ export async function main(argv: string[]): Promise<number> {
 
   let config: Config;
   try {
-    config = loadConfig(environmentWithDotEnv(), {
+    config = loadConfig(readEnvironment(), {
       isTTY: process.stdout.isTTY === true,
       transcribes: command === 'start' || command === 'run' || command === 'doctor',
     });
@@ -58,6 +61,17 @@ export async function main(argv: string[]): Promise<number> {
     throw error;
   }
 
+  try {
+    return await runCommand(command, args, config);
+  } catch (error) {
+    const line = operatorErrorLine(error, config);
+    if (line === undefined) throw error;
+    console.error(line);
+    return 2;
+  }
+}
+
+async function runCommand(command: string, args: { values: { once?: boolean; json?: boolean; failed?: boolean; fix?: boolean }; positionals: string[] }, config: Config): Promise<number> {
   switch (command) {
     case 'start':
       return startCommand(config);
@@ -68,17 +82,27 @@ export async function main(argv: string[]): Promise<number> {
       }
       return runOnceCommand(config);
     case 'status':
-      return withLedger(config, (ledger) => statusCommand(ledger, { json: args.values.json }));
+      return withLedger(config, (ledger) => statusCommand(ledger, { json: args.values.json === true }));
     case 'retry':
-      return withLedger(config, (ledger) => retryCommand(ledger, config, { ids: args.positionals, failed: args.values.failed }));
+      return withLedger(config, (ledger) => retryCommand(ledger, config, { ids: args.positionals, failed: args.values.failed === true }));
     case 'doctor':
-      return runDoctor(config, { fix: args.values.fix });
+      return runDoctor(config, { fix: args.values.fix === true });
     case 'config':
       console.log(JSON.stringify(redactedConfig(config), null, 2));
       return 0;
     default:
       console.error(`recpipe: unknown command "${command}"\n\n${USAGE}`);
       return 2;
+  }
+}
+
+/** The environment plus `.env`; an unreadable `.env` is a ConfigError, not a stack trace. */
+function readEnvironment(): NodeJS.ProcessEnv {
+  try {
+    return environmentWithDotEnv();
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    throw new ConfigError([`.env: cannot read ${e.path ?? '.env'} (${e.code ?? e.message}); fix its permissions or remove it`]);
   }
 }
 

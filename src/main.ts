@@ -31,6 +31,9 @@ import { requestLimitsFor } from './transcribe/request-limits.ts';
 import type { Transcriber } from './transcribe/transcriber.ts';
 import type { ComponentCheck } from './http/readiness.ts';
 import { access } from 'node:fs/promises';
+import { PRIVATE_DIR_MODE } from './files/atomic-write.ts';
+import { DataDirLock } from './files/data-dir-lock.ts';
+import { tightenModes } from './files/tighten-modes.ts';
 
 /** Parts a caller (tests, the demo) may supply instead of the ones built from the config. */
 export interface ServiceOverrides {
@@ -52,6 +55,7 @@ export class Service {
   private readonly sftpPoller?: SftpPoller;
   private readonly sftpHealth?: SourceHealth;
   readonly tally = new RunTally();
+  private lock?: DataDirLock;
 
   constructor(
     readonly config: Config,
@@ -150,12 +154,18 @@ export class Service {
   async close(): Promise<void> {
     await this.notifier?.close?.(5000);
     await this.ledger.close();
+    this.lock?.release();
   }
 
   private async prepare(): Promise<void> {
     const { paths } = this.config;
-    for (const dir of [paths.dataDir, paths.inboxDir, paths.workDir, paths.processedDir, paths.failedDir, paths.transcriptsDir]) {
-      await mkdir(dir, { recursive: true });
+    await mkdir(paths.dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
+    // before recovery: a second processor must never hand the first one's in-flight rows back to pending
+    this.lock = DataDirLock.acquire(paths.dataDir);
+    const tightened = await tightenModes(paths.dataDir);
+    if (tightened.length > 0) this.log.warn({ count: tightened.length, examples: tightened.slice(0, 5) }, 'DATA_DIR held files readable by other users; set them to 0700/0600');
+    for (const dir of [paths.inboxDir, paths.workDir, paths.processedDir, paths.failedDir, paths.transcriptsDir]) {
+      await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
     }
     const recovered = await this.ledger.recover();
     if (recovered > 0) this.log.info({ recovered }, 'recordings interrupted by a previous stop are pending again');

@@ -7,6 +7,7 @@ import { retryCommand } from './commands/retry.ts';
 import { startCommand } from './commands/start.ts';
 import { statusCommand } from './commands/status.ts';
 import { operatorErrorLine } from './commands/operator-error-line.ts';
+import { redactUrlCredentials } from './observability/redact-url-credentials.ts';
 
 const USAGE = `usage: recpipe <command> [options]
 
@@ -55,7 +56,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error('recpipe: bad configuration');
-      for (const problem of error.problems) console.error(`  ${problem}`);
+      for (const problem of error.problems) console.error(`  ${redactUrlCredentials(problem)}`);
       return 2;
     }
     throw error;
@@ -66,7 +67,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     const line = operatorErrorLine(error, config);
     if (line === undefined) throw error;
-    console.error(line);
+    console.error(redactUrlCredentials(line));
     return 2;
   }
 }

@@ -8,6 +8,7 @@ import type { Ledger } from '../ledger/ledger.ts';
 import type { ClaimedFile } from '../recording.ts';
 import { isInside } from './archive-recording.ts';
 import type { Outcome } from './outcome.ts';
+import { redactUrlCredentials } from '../observability/redact-url-credentials.ts';
 
 export interface FailureDeps {
   ledger: Ledger;
@@ -30,7 +31,8 @@ export async function routeFailure(
   options: { transient?: boolean } = {},
 ): Promise<Outcome> {
   const stage = stageOf(error);
-  const reason = messageOf(innerError(error));
+  // the reason goes to the ledger, failed/*.error.json, Slack and the logs
+  const reason = redactUrlCredentials(messageOf(innerError(error)));
   const row = await deps.ledger.get(file.seq).catch(() => undefined);
   const id = row?.id;
   const retryAt = options.transient && deps.sweepAfterMs > 0 ? Date.now() + deps.sweepAfterMs : undefined;

@@ -60,12 +60,12 @@ export async function routeFailure(
     await atomicWrite(`${failedPath}.error.json`, `${JSON.stringify(report, null, 2)}\n`);
     if (id) await rm(path.join(deps.paths.workDir, id), { recursive: true, force: true });
   } catch (routingError) {
-    deps.log.error({ err: routingError, seq: file.seq }, 'could not move the failed recording to failed/');
+    deps.log.error({ err: routingError, seq: file.seq, file: file.relativePath }, 'could not move the failed recording to failed/');
   }
   await deps.ledger.fail(file.seq, stage, reason, { retryAt }).catch((ledgerError: unknown) => {
-    deps.log.error({ err: ledgerError, seq: file.seq }, 'could not record the failure in the ledger');
+    deps.log.error({ err: ledgerError, seq: file.seq, file: file.relativePath }, 'could not record the failure in the ledger');
   });
   const retryAtIso = retryAt ? new Date(retryAt).toISOString() : undefined;
-  deps.log.warn({ seq: file.seq, recordingId: id, stage, reason, attempts, retryAt: retryAtIso }, 'recording failed');
+  deps.log.warn({ seq: file.seq, file: file.relativePath, recordingId: id, stage, reason, attempts, retryAt: retryAtIso }, 'recording failed');
   return { kind: 'failed', file, id, stage, reason, attempts, retryAt: retryAtIso, firstFailure: (row?.sweeps ?? 0) === 0 };
 }

@@ -88,7 +88,7 @@ describe('operator mistakes: one line with a remedy, exit 2, no stack (real CLI)
     expect(config.code).toBe(0);
     expect(config.stdout).toContain('http://gw:***@127.0.0.1:9/v1');
     const doctor = await runRecpipe(['doctor'], env, root);
-    expect(doctor.stdout).toMatch(/^FAIL\s+openai/m);
+    expect(doctor.stdout).toMatch(/^FAIL\s+openai\s+http:\/\/gw:\*\*\*@127\.0\.0\.1:9\/v1: cannot connect/m);
     for (const out of [config.stdout + config.stderr, doctor.stdout + doctor.stderr]) expect(out).not.toMatch(/openai-secret|notion-secret/);
   }, 90_000);
 });

@@ -48,7 +48,10 @@ export class DataDirLock {
       db.exec('BEGIN EXCLUSIVE');
     } catch (error) {
       db.close();
-      if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY') {
+        // e.g. something else was written to that name: it holds nothing of value
+        throw new OperatorError(`${lockFile} cannot be used as the DATA_DIR lock (${(error as Error).message})`, 'make sure no recpipe runs on this DATA_DIR, remove the file, and start again', { cause: error });
+      }
       throw new OperatorError(`DATA_DIR ${dataDir} is in use by ${describeHolder(holderFile)}`, 'stop it or use another DATA_DIR', { cause: error });
     }
     const holder: LockHolder = { pid: process.pid, command, host: hostname(), startedAt: new Date().toISOString() };

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -31,5 +31,12 @@ describe('DataDirLock', () => {
     expect(existsSync(path.join(dir, HOLDER_FILE))).toBe(false);
     const second = DataDirLock.acquire(dir, 'recpipe run --once');
     second.release();
+  });
+
+  it('a lock file that is not SQLite (something else written there) is a one-line operator error', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'recpipe-lock-'));
+    writeFileSync(path.join(dir, LOCK_FILE), 'not a database at all, '.repeat(400));
+    expect(() => DataDirLock.acquire(dir)).toThrow(OperatorError);
+    expect(() => DataDirLock.acquire(dir)).toThrow(/cannot be used as the DATA_DIR lock \(file is not a database\)/);
   });
 });

@@ -7,6 +7,8 @@ import { runOnceCommand } from './commands/run-once.ts';
 import { retryCommand } from './commands/retry.ts';
 import { startCommand } from './commands/start.ts';
 import { statusCommand } from './commands/status.ts';
+import { operatorErrorLine } from './commands/operator-error-line.ts';
+import { redactUrlCredentials } from './observability/redact-url-credentials.ts';
 
 const USAGE = `usage: recpipe <command> [options]
 
@@ -22,6 +24,8 @@ Configuration comes from the environment and a .env file in the working director
 
 /** Runs one CLI command; resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {
+  // everything written under DATA_DIR (ledger, transcripts, audio, ffmpeg's work files) is owner-only
+  process.umask(0o077);
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
     console.log(USAGE);
@@ -46,14 +50,14 @@ export async function main(argv: string[]): Promise<number> {
 
   let config: Config;
   try {
-    config = loadConfig(environmentWithDotEnv(), {
+    config = loadConfig(readEnvironment(), {
       isTTY: process.stdout.isTTY === true,
       transcribes: command === 'start' || command === 'run' || command === 'doctor',
     });
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error('recpipe: bad configuration');
-      for (const problem of error.problems) console.error(`  ${problem}`);
+      for (const problem of error.problems) console.error(`  ${redactUrlCredentials(problem)}`);
       return 2;
     }
     throw error;
@@ -63,6 +67,17 @@ export async function main(argv: string[]): Promise<number> {
   if (config.audioTools.ffmpegPath) process.env.FFMPEG_PATH = config.audioTools.ffmpegPath;
   if (config.audioTools.ffprobePath) process.env.FFPROBE_PATH = config.audioTools.ffprobePath;
 
+  try {
+    return await runCommand(command, args, config);
+  } catch (error) {
+    const line = operatorErrorLine(error, config);
+    if (line === undefined) throw error;
+    console.error(redactUrlCredentials(line));
+    return 2;
+  }
+}
+
+async function runCommand(command: string, args: { values: { once?: boolean; json?: boolean; failed?: boolean; fix?: boolean }; positionals: string[] }, config: Config): Promise<number> {
   switch (command) {
     case 'start':
       return startCommand(config);
@@ -73,17 +88,27 @@ export async function main(argv: string[]): Promise<number> {
       }
       return runOnceCommand(config);
     case 'status':
-      return withLedger(config, (ledger) => statusCommand(ledger, { json: args.values.json }));
+      return withLedger(config, (ledger) => statusCommand(ledger, { json: args.values.json === true }));
     case 'retry':
-      return withLedger(config, (ledger) => retryCommand(ledger, config, { ids: args.positionals, failed: args.values.failed }));
+      return withLedger(config, (ledger) => retryCommand(ledger, config, { ids: args.positionals, failed: args.values.failed === true }));
     case 'doctor':
-      return runDoctor(config, { fix: args.values.fix });
+      return runDoctor(config, { fix: args.values.fix === true });
     case 'config':
       console.log(JSON.stringify({ ...(redactedConfig(config) as object), audioToolsInUse: audioToolsInUse() }, null, 2));
       return 0;
     default:
       console.error(`recpipe: unknown command "${command}"\n\n${USAGE}`);
       return 2;
+  }
+}
+
+/** The environment plus `.env`; an unreadable `.env` is a ConfigError, not a stack trace. */
+function readEnvironment(): NodeJS.ProcessEnv {
+  try {
+    return environmentWithDotEnv();
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    throw new ConfigError([`.env: cannot read ${e.path ?? '.env'} (${e.code ?? e.message}); fix its permissions or remove it`]);
   }
 }
 

@@ -4,6 +4,7 @@ import { parseEnv } from 'node:util';
 import { executableProblem } from './audio/audio-tools.ts';
 import { envSchema, type Env } from './config-schema.ts';
 import { parseNamePattern } from './five9/name-pattern.ts';
+import { redactUrlCredentials } from './observability/redact-url-credentials.ts';
 import type { RedactKind } from './redact/redact-kinds.ts';
 import type { SftpSettings } from './sftp/sftp-settings.ts';
 
@@ -255,7 +256,7 @@ export function redactedConfig(config: Config): unknown {
     JSON.stringify(config, (key, value: unknown) => {
       if (value === undefined || value === null) return value;
       if (SECRET_KEYS.has(key)) return '[redacted]';
-      if (key === 'databaseUrl' && typeof value === 'string') return value.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:[redacted]@');
+      if (typeof value === 'string') return redactUrlCredentials(value);
       return value;
     }),
   );

@@ -23,6 +23,7 @@ const SAMPLES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../t
  * Uses its own ledger (`demo.db`) so it can be run again and again.
  */
 async function demo(): Promise<number> {
+  process.umask(0o077);
   const openai = createOpenAiEmulator();
   const openaiServer = await openai.start();
   const notion = createNotionEmulator();

@@ -35,6 +35,9 @@ import { access } from 'node:fs/promises';
 import { checkDiskFloor } from './files/disk-floor-probe.ts';
 import { ServiceGate, type ServiceProbe } from './pipeline/service-gate.ts';
 import { checkOpenAi } from './transcribe/openai-check.ts';
+import { PRIVATE_DIR_MODE } from './files/atomic-write.ts';
+import { DataDirLock } from './files/data-dir-lock.ts';
+import { tightenModes } from './files/tighten-modes.ts';
 
 /** Parts a caller (tests, the demo) may supply instead of the ones built from the config. */
 export interface ServiceOverrides {
@@ -58,6 +61,7 @@ export class Service {
   readonly tally = new RunTally();
   /** Service-level trouble (key, quota, API, disk, ledger) pauses intake here; see ServiceGate. */
   readonly gate: ServiceGate;
+  private lock?: DataDirLock;
 
   constructor(
     readonly config: Config,
@@ -182,12 +186,18 @@ export class Service {
   async close(): Promise<void> {
     await this.notifier?.close?.(5000);
     await this.ledger.close();
+    this.lock?.release();
   }
 
   private async prepare(): Promise<void> {
     const { paths } = this.config;
-    for (const dir of [paths.dataDir, paths.inboxDir, paths.workDir, paths.processedDir, paths.failedDir, paths.transcriptsDir]) {
-      await mkdir(dir, { recursive: true });
+    await mkdir(paths.dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
+    // before recovery: a second processor must never hand the first one's in-flight rows back to pending
+    this.lock = DataDirLock.acquire(paths.dataDir);
+    const tightened = await tightenModes(paths.dataDir);
+    if (tightened.length > 0) this.log.warn({ count: tightened.length, examples: tightened.slice(0, 5) }, 'DATA_DIR held files readable by other users; set them to 0700/0600');
+    for (const dir of [paths.inboxDir, paths.workDir, paths.processedDir, paths.failedDir, paths.transcriptsDir]) {
+      await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
     }
     const recovered = await this.ledger.recover();
     if (recovered > 0) this.log.info({ recovered }, 'recordings interrupted by a previous stop are pending again');

@@ -99,7 +99,7 @@ export function startPipeline(recordings$: Observable<ClaimedFile>, deps: Pipeli
           () => tracker.attempts,
           (error, delayMs) => {
             metrics.countRetry((innerError(error) as { system?: string }).system);
-            log.info({ seq: file.seq, err: messageOf(error), delayMs, attempt: tracker.attempts }, 'transient error, retrying');
+            log.info({ seq: file.seq, file: file.relativePath, err: messageOf(error), delayMs, attempt: tracker.attempts }, 'transient error, retrying');
           },
         ),
         catchError((error: unknown) => {

@@ -51,7 +51,7 @@ export async function normalizeAudio(
 ): Promise<NormalizedTrack[]> {
   const { signal } = options;
   if (signal?.aborted) throw new AbortedError('normalize not started: aborted', { cause: signal.reason });
-  await mkdir(outDir, { recursive: true });
+  await mkdir(outDir, { recursive: true, mode: 0o700 });
 
   const split = (options.splitChannels ?? true) && info.channels === 2;
   const sampleRate = info.sampleRate > 0 ? Math.min(info.sampleRate, MAX_OUTPUT_SAMPLE_RATE) : MAX_OUTPUT_SAMPLE_RATE;

@@ -4,6 +4,7 @@ import { SqliteLedger } from '../ledger/sqlite-ledger.ts';
 import { canEncode, describeSource, resolveAudioTool, toolVersion, type MediaTool } from '../audio/audio-tools.ts';
 import { checkOpenAi } from '../transcribe/openai-check.ts';
 import { checkIntegrations } from './doctor-integrations.ts';
+import { redactUrlCredentials } from '../observability/redact-url-credentials.ts';
 
 /** One line of the doctor's report. */
 export interface DoctorLine {
@@ -17,9 +18,9 @@ export async function runDoctor(config: Config, options: { fix: boolean }): Prom
   const lines: DoctorLine[] = [];
   const check = async (part: string, work: () => Promise<string>) => {
     try {
-      lines.push({ part, ok: true, detail: await work() });
+      lines.push({ part, ok: true, detail: redactUrlCredentials(await work()) });
     } catch (error) {
-      lines.push({ part, ok: false, detail: error instanceof Error ? error.message : String(error) });
+      lines.push({ part, ok: false, detail: redactUrlCredentials(error instanceof Error ? error.message : String(error)) });
     }
     const line = lines.at(-1)!;
     console.log(`${line.ok ? 'ok  ' : 'FAIL'}  ${line.part.padEnd(10)} ${line.detail}`);

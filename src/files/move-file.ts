@@ -1,13 +1,15 @@
-import { copyFile, mkdir, rename, rm, stat, utimes } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { pathInside } from './path-inside.ts';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './atomic-write.ts';
 
 /**
  * Moves a file, creating the target folder. Across file systems (EXDEV: a Docker volume, another
  * disk) it copies, keeps the mtime (the ledger keys files by size + mtime) and then removes the source.
+ * The moved file is made 0600: a recording dropped into the inbox 0644 must not stay readable by all.
  */
 export async function moveFile(from: string, to: string): Promise<void> {
-  await mkdir(path.dirname(to), { recursive: true });
+  await mkdir(path.dirname(to), { recursive: true, mode: PRIVATE_DIR_MODE });
   try {
     await rename(from, to);
   } catch (error) {
@@ -17,6 +19,7 @@ export async function moveFile(from: string, to: string): Promise<void> {
     await utimes(to, atime, mtime);
     await rm(from);
   }
+  await chmod(to, PRIVATE_FILE_MODE);
 }
 
 /**

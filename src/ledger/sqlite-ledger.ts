@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { ClaimedFile, FoundFile, RecordingState } from '../recording.ts';
@@ -45,9 +45,11 @@ export class SqliteLedger implements Ledger {
 
   /** `busyTimeoutMs`: how long a write waits for another connection's lock before SQLITE_BUSY; default 5000. */
   constructor(file: string, options: { owner?: string; now?: () => number; busyTimeoutMs?: number } = {}) {
-    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     this.db = new Database(file, { timeout: options.busyTimeoutMs ?? 5000 });
     this.db.pragma('journal_mode = WAL');
+    // call history is personal data; SQLite gives -wal and -shm the database file's mode
+    if (file !== ':memory:') for (const suffix of ['', '-wal', '-shm']) if (existsSync(file + suffix)) chmodSync(file + suffix, 0o600);
     this.db.pragma('synchronous = NORMAL');
     migrateSqlite(this.db);
     this.owner = options.owner ?? `pid-${process.pid}`;

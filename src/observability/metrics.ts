@@ -1,5 +1,8 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+/** The `system` values classified errors carry (see src/errors.ts), plus `unknown`. */
+export const RETRY_SERVICES = ['openai', 'notion', 'slack', 'sftp', 'ffmpeg', 'fs', 'unknown'] as const;
+
 /**
  * Every instrument the service exposes on /metrics, built on one registry per process
  * (no module-level singletons, so tests can build as many as they like).
@@ -101,6 +104,11 @@ export class Metrics {
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
+    // A labelled series is absent until its first increment, and `rate()` or an alert on an absent
+    // series sees "no data" after every restart: every known series starts at 0.
+    for (const status of ['success', 'failure']) this.filesProcessed.inc({ status }, 0);
+    for (const service of RETRY_SERVICES) this.retries.inc({ service }, 0);
+    for (const status of ['success', 'failure']) this.sourcePolls.inc({ source: 'sftp', status }, 0);
   }
 
   /** Service name for `retries_total` from a classified error's `system`. */

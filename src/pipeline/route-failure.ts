@@ -10,6 +10,7 @@ import type { ClaimedFile } from '../recording.ts';
 import { isInside } from './archive-recording.ts';
 import { locateAudio, recordedMove } from './recorded-move.ts';
 import type { Outcome } from './outcome.ts';
+import { redactUrlCredentials } from '../observability/redact-url-credentials.ts';
 
 export interface FailureDeps {
   ledger: Ledger;
@@ -33,7 +34,8 @@ export async function routeFailure(
   options: { transient?: boolean } = {},
 ): Promise<Outcome> {
   const stage = stageOf(error);
-  const reason = messageOf(innerError(error));
+  // the reason goes to the ledger, failed/*.error.json, Slack and the logs
+  const reason = redactUrlCredentials(messageOf(innerError(error)));
   const row = await deps.ledger.get(file.seq).catch(() => undefined);
   const id = row?.id;
   const retryAt = options.transient && deps.sweepAfterMs > 0 ? Date.now() + deps.sweepAfterMs : undefined;
@@ -68,12 +70,12 @@ export async function routeFailure(
     await atomicWrite(`${failedPath}.error.json`, `${JSON.stringify(report, null, 2)}\n`);
     if (id) await rm(path.join(deps.paths.workDir, id), { recursive: true, force: true });
   } catch (routingError) {
-    deps.log.error({ err: routingError, seq: file.seq }, 'could not move the failed recording to failed/');
+    deps.log.error({ err: routingError, seq: file.seq, file: file.relativePath }, 'could not move the failed recording to failed/');
   }
   await deps.ledger.fail(file.seq, stage, reason, { retryAt }).catch((ledgerError: unknown) => {
-    deps.log.error({ err: ledgerError, seq: file.seq }, 'could not record the failure in the ledger');
+    deps.log.error({ err: ledgerError, seq: file.seq, file: file.relativePath }, 'could not record the failure in the ledger');
   });
   const retryAtIso = retryAt ? new Date(retryAt).toISOString() : undefined;
-  deps.log.warn({ seq: file.seq, recordingId: id, stage, reason, attempts, retryAt: retryAtIso }, 'recording failed');
+  deps.log.warn({ seq: file.seq, file: file.relativePath, recordingId: id, stage, reason, attempts, retryAt: retryAtIso }, 'recording failed');
   return { kind: 'failed', file, id, stage, reason, attempts, retryAt: retryAtIso, firstFailure: (row?.sweeps ?? 0) === 0 };
 }

@@ -30,7 +30,7 @@ export class SftpHandler implements SourceHandler {
     // the walker refuses names with "/"; this holds even for a ledger row from before that check
     const target = pathInside(path.join(this.deps.workDir, 'downloads'), `${file.seq}-${file.fileName}`);
     if ((await sizeOf(target)) === file.size) return target;
-    await mkdir(path.dirname(target), { recursive: true });
+    await mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
     return this.downloads.run(async () => {
       const session = await SftpSession.open(this.settings, { metrics: this.deps.metrics, signal });
       try {

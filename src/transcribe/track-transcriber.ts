@@ -78,7 +78,13 @@ export async function transcribeTrack(
       cutChecked = true;
     }
     const prompt = promptFor(settings.prompt, results.at(-1)?.text);
+    const began = performance.now();
     const result = await transcribeChunk(files[n] ?? track.path, chunk.end - chunk.start, prompt, settings, deps, signal);
+    // a long call takes minutes: show that it moves (the log is the recording's child: file, seq, id)
+    if (plan.chunks.length > 1) {
+      const seconds = Math.round((performance.now() - began) / 100) / 10;
+      deps.log?.info({ channel, chunk: n + 1, chunks: plan.chunks.length, audioSeconds: Math.round(chunk.end - chunk.start), seconds }, `chunk ${n + 1}/${plan.chunks.length} transcribed in ${seconds} s`);
+    }
     // only multi-request tracks need resuming mid-way; one request goes straight to transcript:<channel>
     if (plan.chunks.length > 1) await deps.save(name, JSON.stringify(result));
     results.push(result);

@@ -34,6 +34,13 @@ export interface WalkOptions {
    * neither listed nor entered. Called on every walk; the caller reports each name once.
    */
   onRefusedName?: (folder: string, name: string, reason: string) => void;
+  /**
+   * Subfolders (path relative to the root, `/`-separated) not to enter this time: old Five9 day
+   * folders already settled are listed only by the periodic full walk.
+   */
+  skipFolder?: (relativePath: string) => boolean;
+  /** Each folder listed (relative path, `''` for the root) with its entry count: the cost of a walk. */
+  onFolderListed?: (relativePath: string, entries: number) => void;
 }
 
 /**
@@ -107,6 +114,7 @@ export async function walkRemoteTree(
         options.onSkippedFolder?.(folder, error);
         return;
       }
+      options.onFolderListed?.(relative, entries.length);
       for (const entry of entries) {
         if (entry.name === '.' || entry.name === '..') continue;
         const unsafe = unsafeNameReason(entry.name);
@@ -118,7 +126,7 @@ export async function walkRemoteTree(
         const childRelative = relative === '' ? entry.name : `${relative}/${entry.name}`;
         const childPath = posix.join(root, childRelative);
         if (entry.type === 'd') {
-          if (!excluded.has(childPath)) pending.push(childRelative);
+          if (!excluded.has(childPath) && !options.skipFolder?.(childRelative)) pending.push(childRelative);
         } else if (entry.type === '-') {
           files.push({ path: childPath, relativePath: childRelative, fileName: entry.name, size: entry.size, mtimeMs: entry.modifyTime });
         }

@@ -1,7 +1,7 @@
 import { defer, firstValueFrom, throwError, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { PermanentError, StageError, TransientError } from '../../src/errors.ts';
+import { AbortedError, PermanentError, StageError, TransientError } from '../../src/errors.ts';
 import type { RetryPolicy } from '../../src/pipeline/backoff.ts';
 import { fromAbortable, retryTransient } from '../../streams/operators.ts';
 
@@ -183,6 +183,15 @@ describe('fromAbortable', () => {
     outer.abort();
     await expect(result).rejects.toThrow('aborted');
     expect(signal?.aborted).toBe(true);
+  });
+
+  it('starts no call once the outer signal has fired: a retry after the shutdown abort is not an attempt', async () => {
+    const outer = new AbortController();
+    outer.abort();
+    let calls = 0;
+    const error = await firstValueFrom(fromAbortable(async () => ++calls, outer.signal)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AbortedError);
+    expect(calls).toBe(0);
   });
 
   it('keeps an error thrown after unsubscribing from reaching anyone', async () => {

@@ -90,5 +90,4 @@ describe('inboxFiles (watching: recpipe start)', () => {
     expect(seen.filter((n) => n !== 'z.wav')).toEqual([]);
     subscription.unsubscribe();
   });
-
 });

@@ -23,6 +23,7 @@ describe('import boundaries (eslint.config.js)', () => {
     ['streams/ (type-only import)', "import type { RunningPipeline } from '../../streams/pipeline.ts';\nexport type P = RunningPipeline;"],
     ['streams/ (re-export)', "export { retryTransient } from '../../streams/operators.ts';"],
     ['the emulators', "import { createOpenAiEmulator } from '../emulators/openai-emulator.ts';\nexport { createOpenAiEmulator };"],
+    ['the demo', "import '../demo.ts';"],
   ])('production code in src/ importing %s fails the lint', async (_, code) => {
     const found = await violations('src/transcribe/some-new-file.ts', code);
     expect(found).toHaveLength(1);

@@ -8,6 +8,7 @@ import { callLevels, LEVEL_WINDOW_SECONDS } from '../audio/call-levels.ts';
 import { AbortedError, PermanentError, StageError, isAborted } from '../errors.ts';
 import { sha256File } from '../files/sha256-file.ts';
 import type { Ledger } from '../ledger/ledger.ts';
+import { retryLedgerWrite, type LedgerWriteRetry } from '../ledger/ledger-write-retry.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { Publisher } from '../publish/publisher.ts';
 import {
@@ -28,6 +29,7 @@ import { prepareTracks } from '../transcribe/track-preparation.ts';
 import { transcribeTrack, type RedactedTrack } from '../transcribe/track-transcriber.ts';
 import type { Transcriber } from '../transcribe/transcriber.ts';
 import { archiveRecording, isInside } from './archive-recording.ts';
+import { locateAudio } from './recorded-move.ts';
 import type { Outcome } from './outcome.ts';
 import type { SourceHandler } from './source-handler.ts';
 
@@ -67,6 +69,8 @@ export interface ProcessDeps {
   redact: (segments: Segment[]) => Redaction;
   metrics: Metrics;
   log: Logger;
+  /** How checkpoint writes wait out a busy ledger; default CHECKPOINT_RETRY. */
+  ledgerRetry?: LedgerWriteRetry;
 }
 
 interface AudioCheckpoint {
@@ -103,7 +107,9 @@ export async function processRecording(file: ClaimedFile, deps: ProcessDeps, sig
   await ledger.setAttention(file.seq, enrichment.attention);
 
   const row = await ledger.get(file.seq);
-  const localPath = await run('fetch', () => source.fetch(file, row?.localPath, signal));
+  // a move cut short by a crash or a failed ledger write: the audio is at one end of it
+  const known = await locateAudio(ledger, file, row?.localPath);
+  const localPath = await run('fetch', () => source.fetch(file, known, signal));
   await ledger.setLocalPath(file.seq, localPath);
   const sha256 = await run('fetch', () => sha256File(localPath, signal));
   const id = recordingIdOf(sha256);
@@ -111,7 +117,7 @@ export async function processRecording(file: ClaimedFile, deps: ProcessDeps, sig
 
   const identity = await ledger.setIdentity(file.seq, sha256, id);
   if (identity.duplicateOf) {
-    await run('archive', () => archiveRecording(localPath, file, id, deps.paths.processedDir));
+    await run('archive', () => archiveRecording(localPath, file, id, deps.paths.processedDir, ledger));
     await run('complete', () => source.complete(file, signal));
     await ledger.finish(file.seq, 'duplicate', { duplicateOf: identity.duplicateOf });
     log.info({ duplicateOf: identity.duplicateOf }, 'duplicate audio, already handled');
@@ -121,7 +127,8 @@ export async function processRecording(file: ClaimedFile, deps: ProcessDeps, sig
   const checkpoints = await ledger.checkpoints(id);
   const save = async (name: string, value: string) => {
     checkpoints.set(name, value);
-    await ledger.saveCheckpoint(id, name, value);
+    // a checkpoint may hold a paid transcript: wait out a busy ledger rather than lose it
+    await retryLedgerWrite(() => ledger.saveCheckpoint(id, name, value), deps.ledgerRetry);
   };
 
   if (enrichment.skip) {
@@ -213,8 +220,7 @@ async function finishAtSource(
   signal: AbortSignal,
 ): Promise<void> {
   if (!checkpoints.has(`archive:${file.seq}`)) {
-    const archived = await run('archive', () => archiveRecording(localPath, file, id, deps.paths.processedDir));
-    await deps.ledger.setLocalPath(file.seq, archived);
+    const archived = await run('archive', () => archiveRecording(localPath, file, id, deps.paths.processedDir, deps.ledger));
     // a retried recording came from failed/: its old error report no longer holds
     if (isInside(deps.paths.failedDir, localPath)) await rm(`${localPath}.error.json`, { force: true });
     await save(`archive:${file.seq}`, archived);

@@ -21,10 +21,9 @@ WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
 COPY bin ./bin
+# .dockerignore keeps src/emulators/, src/demo.ts and test/ out: production code never imports them
 COPY src ./src
 COPY streams ./streams
-# the demo's sample recordings (synthetic voices)
-COPY test/fixtures/samples ./test/fixtures/samples
 
 RUN groupadd --system recpipe && useradd --system --gid recpipe --home-dir /data recpipe \
  && mkdir -p /data && chown recpipe:recpipe /data

@@ -1,18 +1,15 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { resolveAudioTool } from '../../src/audio/audio-tools.ts';
-import { createOpenAiEmulator } from '../../src/emulators/openai-emulator.ts';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { CLIENT_CLOSED, createOpenAiEmulator } from '../../src/emulators/openai-emulator.ts';
 import type { RunningOpenAiEmulator } from '../../src/emulators/openai-emulator.ts';
 import { AbortedError, PermanentError, ServiceError, TransientError } from '../../src/errors.ts';
 import { OpenAiTranscriber, isoCodeOf } from '../../src/transcribe/openai-transcriber.ts';
 import type { OpenAiTranscriberOptions } from '../../src/transcribe/openai-transcriber.ts';
+import { runFfmpeg } from '../helpers/test-audio.ts';
 
-const run = promisify(execFile);
 const API_KEY = 'sk-test-transcriber-0123456789';
 
 let dir: string;
@@ -23,12 +20,8 @@ const path = (name: string): string => join(dir, name);
 const sha256Of = async (name: string): Promise<string> => createHash('sha256').update(await readFile(path(name))).digest('hex');
 const transcriber = (model: string, options: Partial<OpenAiTranscriberOptions> = {}) =>
   new OpenAiTranscriber({ apiKey: API_KEY, baseURL: server.url, model, ...options });
-const ffmpeg = (...args: string[]) => run(resolveAudioTool('ffmpeg').path, ['-v', 'error', '-y', ...args]);
+const ffmpeg = (...args: string[]) => runFfmpeg(args);
 const tone = (seconds: number, frequency = 440) => ['-f', 'lavfi', '-i', `sine=frequency=${frequency}:duration=${seconds}`];
-async function until(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 500 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-  expect(condition()).toBe(true);
-}
 async function failure(promise: Promise<unknown>): Promise<Error> {
   const error = await promise.then(() => undefined, (e: unknown) => e);
   expect(error).toBeInstanceOf(Error);
@@ -241,11 +234,11 @@ describe('OpenAiTranscriber: held requests and aborts', () => {
     const sha = await sha256Of('call.flac');
     emulator.faults.hold();
     const pending = transcriber('whisper-1').transcribe({ filePath: path('call.flac'), durationSeconds: 12 });
-    await until(() => emulator.stats.held === 1);
+    await vi.waitFor(() => expect(emulator.stats.held).toBe(1), { timeout: 5000 });
     expect(emulator.stats.deliveredFor(sha)).toBe(0);
     emulator.faults.release();
     expect((await pending).segments).toHaveLength(3);
-    await until(() => emulator.stats.deliveredFor(sha) === 1);
+    await vi.waitFor(() => expect(emulator.stats.deliveredFor(sha)).toBe(1), { timeout: 5000 });
   });
 
   it('turns an abort into AbortedError, and the abandoned answer is never delivered', async () => {
@@ -255,11 +248,12 @@ describe('OpenAiTranscriber: held requests and aborts', () => {
     const pending = failure(
       transcriber('whisper-1').transcribe({ filePath: path('call.flac'), durationSeconds: 12, signal: controller.signal }),
     );
-    await until(() => emulator.stats.held === 1);
+    await vi.waitFor(() => expect(emulator.stats.held).toBe(1), { timeout: 5000 });
     controller.abort();
     expect(await pending).toBeInstanceOf(AbortedError);
     emulator.faults.release();
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // the emulator has finished with the request (closed by the client) and delivered nothing
+    await vi.waitFor(() => expect(emulator.stats.requests[0]?.status).toBe(CLIENT_CLOSED), { timeout: 5000 });
     expect(emulator.stats.deliveredFor(sha)).toBe(0);
   });
 

@@ -1,21 +1,19 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import OpenAI, { APIConnectionError, APIError, AuthenticationError, BadRequestError, NotFoundError, RateLimitError, toFile } from 'openai';
 import type { TranscriptionDiarized } from 'openai/resources/audio/transcriptions';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { resolveAudioTool } from '../../src/audio/audio-tools.ts';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CLIENT_CLOSED, createOpenAiEmulator } from '../../src/emulators/openai-emulator.ts';
 import type { RunningOpenAiEmulator } from '../../src/emulators/openai-emulator.ts';
 import { requireTools } from '../helpers/require-tools.ts';
+import { runFfmpeg } from '../helpers/test-audio.ts';
 
 const gsm = await requireTools('gsm-encoder');
 
-const run = promisify(execFile);
 const LIMIT = 26_214_400;
 
 let dir: string;
@@ -27,11 +25,7 @@ const upload = (name: string, as = name) => toFile(createReadStream(path(name)),
 const sha256Of = async (name: string): Promise<string> => createHash('sha256').update(await readFile(path(name))).digest('hex');
 const client = (options: { maxRetries?: number; apiKey?: string; baseURL?: string } = {}) =>
   new OpenAI({ apiKey: options.apiKey ?? 'sk-test', baseURL: options.baseURL ?? server.url, maxRetries: options.maxRetries ?? 0 });
-const ffmpeg = (...args: string[]) => run(resolveAudioTool('ffmpeg').path, ['-v', 'error', '-y', ...args]);
-async function until(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 500 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-  expect(condition()).toBe(true);
-}
+const ffmpeg = (...args: string[]) => runFfmpeg(args);
 async function rejection(promise: Promise<unknown>): Promise<APIError> {
   const error = await promise.then(() => undefined, (e: unknown) => e);
   expect(error).toBeInstanceOf(APIError);
@@ -338,13 +332,13 @@ describe('OpenAI emulator: fault injection', () => {
     const sha = await sha256Of('tone12.flac');
     emulator.faults.hold();
     const pending = client().audio.transcriptions.create({ file: await upload('tone12.flac'), model: 'whisper-1' });
-    await until(() => emulator.stats.held === 1);
+    await vi.waitFor(() => expect(emulator.stats.held).toBe(1), { timeout: 5000 });
     expect(emulator.stats.requests[0]).toMatchObject({ audioSha256: sha, delivered: false, status: 0 });
     expect(emulator.stats.deliveredFor(sha)).toBe(0);
 
     emulator.faults.release();
     await pending;
-    await until(() => emulator.stats.deliveredFor(sha) === 1);
+    await vi.waitFor(() => expect(emulator.stats.deliveredFor(sha)).toBe(1), { timeout: 5000 });
     expect(emulator.stats.held).toBe(0);
   });
 
@@ -355,11 +349,11 @@ describe('OpenAI emulator: fault injection', () => {
     const pending = client()
       .audio.transcriptions.create({ file: await upload('tone12.flac'), model: 'whisper-1' }, { signal: controller.signal })
       .catch((error: unknown) => error);
-    await until(() => emulator.stats.held === 1);
+    await vi.waitFor(() => expect(emulator.stats.held).toBe(1), { timeout: 5000 });
     controller.abort();
     await pending;
     emulator.faults.release();
-    await until(() => emulator.stats.requests[0]?.status === CLIENT_CLOSED);
+    await vi.waitFor(() => expect(emulator.stats.requests[0]?.status).toBe(CLIENT_CLOSED), { timeout: 5000 });
     expect(emulator.stats.requests[0]?.delivered).toBe(false);
     expect(emulator.stats.deliveredFor(sha)).toBe(0);
   });
@@ -379,11 +373,11 @@ describe('OpenAI emulator: fault injection', () => {
       stdio: 'ignore',
     });
     const exited = new Promise((resolve) => child.once('exit', resolve));
-    await until(() => emulator.stats.held === 1);
+    await vi.waitFor(() => expect(emulator.stats.held).toBe(1), { timeout: 5000 });
     child.kill('SIGKILL');
     await exited;
     emulator.faults.release();
-    await until(() => emulator.stats.requests[0]?.status === CLIENT_CLOSED);
+    await vi.waitFor(() => expect(emulator.stats.requests[0]?.status).toBe(CLIENT_CLOSED), { timeout: 5000 });
     expect(emulator.stats.deliveredFor(sha)).toBe(0);
   });
 });

@@ -80,6 +80,8 @@ export const envSchema = z.object({
   SFTP_MAX_DOWNLOADS: int(1, 16).default(2),
   SFTP_SETTLE_MS: int(0).default(2000),
   SFTP_ALERT_AFTER_FAILURES: int(1).default(3),
+  SFTP_RECENT_DAYS: int(0, 366).default(3),
+  SFTP_FULL_SCAN_INTERVAL_MS: int(60_000).default(86_400_000),
   NOTION_TOKEN: optionalText,
   NOTION_DATABASE_ID: optionalText,
   NOTION_BASE_URL: optionalText.pipe(z.url().optional()),

@@ -59,6 +59,10 @@ export interface Config {
     maxDownloads: number;
     settleMs: number;
     alertAfterFailures: number;
+    /** Day folders up to this many days old are listed on every poll (SFTP_RECENT_DAYS). */
+    recentDays: number;
+    /** Older settled day folders are listed only by a full walk, at most this often. */
+    fullScanIntervalMs: number;
   };
   notion?: {
     token: string;
@@ -169,6 +173,8 @@ export function loadConfig(
           maxDownloads: e.SFTP_MAX_DOWNLOADS,
           settleMs: e.SFTP_SETTLE_MS,
           alertAfterFailures: e.SFTP_ALERT_AFTER_FAILURES,
+          recentDays: e.SFTP_RECENT_DAYS,
+          fullScanIntervalMs: e.SFTP_FULL_SCAN_INTERVAL_MS,
         }
       : undefined,
     notion:

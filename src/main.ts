@@ -9,6 +9,7 @@ import { Readiness } from './http/readiness.ts';
 import { InboxHandler } from './inbox/inbox-handler.ts';
 import { SftpHandler } from './sftp/sftp-handler.ts';
 import { SftpPoller } from './sftp/sftp-poller.ts';
+import { WalkPlanner } from './sftp/walk-planner.ts';
 import { SourceHealth } from './sftp/source-health.ts';
 import type { Ledger } from './ledger/ledger.ts';
 import { SqliteLedger } from './ledger/sqlite-ledger.ts';
@@ -78,7 +79,12 @@ export class Service {
         notifier: this.notifier,
         alertAfter: config.sftp.alertAfterFailures,
       });
-      this.sftpPoller = new SftpPoller(config.sftp, { metrics: this.metrics, log: log.child({ component: 'sftp' }), health: this.sftpHealth });
+      const planner = new WalkPlanner(
+        this.ledger.sourceHistory('sftp'),
+        { recentDays: config.sftp.recentDays, fullScanIntervalMs: config.sftp.fullScanIntervalMs, timeZone: config.five9.timeZone },
+        config.sftp.remoteDir,
+      );
+      this.sftpPoller = new SftpPoller(config.sftp, { metrics: this.metrics, log: log.child({ component: 'sftp' }), health: this.sftpHealth, planner });
       this.handlers.sftp = new SftpHandler(config.sftp, { workDir: config.paths.workDir, maxDownloads: config.sftp.maxDownloads, metrics: this.metrics });
     }
   }

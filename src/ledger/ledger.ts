@@ -1,4 +1,5 @@
-import type { ClaimedFile, FoundFile, RecordingState } from '../recording.ts';
+import type { ClaimedFile, FoundFile, RecordingState, SourceKind } from '../recording.ts';
+import type { SourceHistory } from './source-history.ts';
 
 /** One ledger row, as `status` and `retry` show it. */
 export interface LedgerRow {
@@ -87,6 +88,8 @@ export interface Ledger {
   retry(seqs: number[]): Promise<LedgerRow[]>;
   status(options?: { failures?: number }): Promise<LedgerStatus>;
   oldestPendingAgeSeconds(): Promise<number>;
+  /** The walk bookkeeping of one source (last full walk, settled folders). */
+  sourceHistory(source: SourceKind): SourceHistory;
   /** Throws when the store is unusable (for /ready and doctor). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,9 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { ClaimedFile, FoundFile, RecordingState } from '../recording.ts';
+import type { ClaimedFile, FoundFile, RecordingState, SourceKind } from '../recording.ts';
 import type { IdentityResult, Ledger, LedgerRow, LedgerStatus } from './ledger.ts';
 import { migrateSqlite } from './sqlite-migrations.ts';
+import type { SourceHistory } from './source-history.ts';
+import { SqliteSourceHistory } from './sqlite-source-history.ts';
 
 interface Row {
   seq: number;
@@ -238,6 +240,10 @@ export class SqliteLedger implements Ledger {
   async oldestPendingAgeSeconds(): Promise<number> {
     const { t } = this.stmt.oldestPending.get() as { t: number | null };
     return t === null ? 0 : Math.max(0, (this.now() - t) / 1000);
+  }
+
+  sourceHistory(source: SourceKind): SourceHistory {
+    return new SqliteSourceHistory(this.db, source, this.now);
   }
 
   async ping(): Promise<void> {

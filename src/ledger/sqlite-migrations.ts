@@ -41,6 +41,18 @@ const MIGRATIONS: string[] = [
   `ALTER TABLE recordings ADD COLUMN retry_at INTEGER;
    ALTER TABLE recordings ADD COLUMN sweeps INTEGER NOT NULL DEFAULT 0;
    CREATE INDEX recordings_by_retry ON recordings (retry_at) WHERE retry_at IS NOT NULL;`,
+  // SFTP history: the last full walk, and the old day folders that need no listing until the next one
+  `CREATE TABLE source_walks (
+     source TEXT PRIMARY KEY,
+     record TEXT NOT NULL,
+     updated_at INTEGER NOT NULL
+   );
+   CREATE TABLE settled_folders (
+     source TEXT NOT NULL,
+     folder TEXT NOT NULL,
+     settled_at INTEGER NOT NULL,
+     PRIMARY KEY (source, folder)
+   );`,
 ];
 
 export function migrateSqlite(db: Database.Database): void {

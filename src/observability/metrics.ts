@@ -80,6 +80,33 @@ export class Metrics {
     labelNames: ['source', 'status'] as const,
     registers: [this.registry],
   });
+  readonly sftpPollDuration = new Histogram({
+    name: 'sftp_poll_duration_seconds',
+    help: 'Wall time of one SFTP listing of the remote tree, by walk (full: every folder; recent: recent and unsettled folders).',
+    labelNames: ['walk'] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
+    registers: [this.registry],
+  });
+  readonly sftpFoldersListed = new Gauge({
+    name: 'sftp_poll_folders_listed',
+    help: 'Folders listed by the last SFTP poll.',
+    registers: [this.registry],
+  });
+  readonly sftpFilesListed = new Gauge({
+    name: 'sftp_poll_files_listed',
+    help: 'Files listed by the last SFTP poll.',
+    registers: [this.registry],
+  });
+  readonly sftpFoldersSkipped = new Gauge({
+    name: 'sftp_poll_folders_skipped',
+    help: 'Old, settled day folders the last SFTP poll did not list (they wait for the next full walk).',
+    registers: [this.registry],
+  });
+  readonly sftpLastFullWalk = new Gauge({
+    name: 'sftp_last_full_walk_timestamp_seconds',
+    help: 'When the last full walk of the SFTP tree started (Unix time; 0 before the first).',
+    registers: [this.registry],
+  });
   readonly alertsFailed = new Counter({
     name: 'alerts_failed_total',
     help: 'Operator alerts (Slack) that could not be delivered.',

@@ -29,6 +29,13 @@ export interface WalkOptions {
   concurrency?: number;
   /** A subfolder that vanished or is unreadable is skipped rather than failing the whole walk. */
   onSkippedFolder?: (path: string, error: unknown) => void;
+  /**
+   * Subfolders (path relative to the root, `/`-separated) not to enter this time: old Five9 day
+   * folders already settled are listed only by the periodic full walk.
+   */
+  skipFolder?: (relativePath: string) => boolean;
+  /** Each folder listed (relative path, `''` for the root) with its entry count: the cost of a walk. */
+  onFolderListed?: (relativePath: string, entries: number) => void;
 }
 
 // Upload tools write here first and rename when done (WinSCP .filepart, rclone .partial, …).
@@ -88,12 +95,13 @@ export async function walkRemoteTree(
         options.onSkippedFolder?.(folder, error);
         return;
       }
+      options.onFolderListed?.(relative, entries.length);
       for (const entry of entries) {
         if (entry.name === '.' || entry.name === '..' || isIgnoredName(entry.name)) continue;
         const childRelative = relative === '' ? entry.name : `${relative}/${entry.name}`;
         const childPath = posix.join(root, childRelative);
         if (entry.type === 'd') {
-          if (!excluded.has(childPath)) pending.push(childRelative);
+          if (!excluded.has(childPath) && !options.skipFolder?.(childRelative)) pending.push(childRelative);
         } else if (entry.type === '-') {
           files.push({ path: childPath, relativePath: childRelative, fileName: entry.name, size: entry.size, mtimeMs: entry.modifyTime });
         }

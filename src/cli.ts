@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, environmentWithDotEnv, loadConfig, redactedConfig, type Config } from './config.ts';
-import { SqliteLedger } from './ledger/sqlite-ledger.ts';
+import type { Ledger } from './ledger/ledger.ts';
+import { openLedger } from './ledger/open-ledger.ts';
 import { runDoctor } from './commands/doctor.ts';
 import { runOnceCommand } from './commands/run-once.ts';
 import { retryCommand } from './commands/retry.ts';
@@ -82,8 +83,12 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-async function withLedger(config: Config, work: (ledger: SqliteLedger) => Promise<number>): Promise<number> {
-  const ledger = new SqliteLedger(config.paths.sqlitePath);
+async function withLedger(config: Config, work: (ledger: Ledger) => Promise<number>): Promise<number> {
+  const ledger = await openLedger(config, 'reader').catch((error: unknown) => error as Error);
+  if (ledger instanceof Error) {
+    console.error(`recpipe: ledger: ${ledger.message}`);
+    return 1;
+  }
   try {
     return await work(ledger);
   } finally {

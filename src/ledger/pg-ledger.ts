@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import pg from 'pg';
 import type { ClaimedFile, FoundFile, RecordingState, SourceKind } from '../recording.ts';
 import { classifyPgError } from './classify-pg-error.ts';
-import type { IdentityResult, Ledger, LedgerRow, LedgerStatus } from './ledger.ts';
+import type { IdentityResult, InstanceRow, Ledger, LedgerGauges, LedgerRow, LedgerStatus } from './ledger.ts';
 import { RECORDING_STATES, toClaimedFile, toLedgerRow, type RecordingRow } from './ledger-rows.ts';
 import { LeaseLostError } from './lease-lost-error.ts';
 import { migratePostgres } from './pg-migrations.ts';
@@ -21,18 +21,6 @@ export interface PgLedgerOptions {
   poolMax?: number;
   /** Called once per recording this instance found taken over by another (metrics). */
   onLeaseLost?: (seq: number) => void;
-}
-
-/** An instance sharing the ledger, as `recpipe status` shows it. */
-export interface InstanceRow {
-  id: string;
-  host: string;
-  pid: number;
-  startedAt: number;
-  heartbeatAt: number;
-  /** Recordings it holds now (claimed or in work). */
-  held: number;
-  alive: boolean;
 }
 
 // every lease comparison uses the database's clock: instances on several hosts disagree on theirs
@@ -88,9 +76,20 @@ export class PgLedger implements Ledger {
     return ledger;
   }
 
-  /** Pool figures for /metrics. */
-  poolStats(): { total: number; idle: number; waiting: number } {
-    return { total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount };
+  async gauges(): Promise<LedgerGauges> {
+    const held = await this.query<{ n: number }>(
+      `SELECT COUNT(*)::int AS n FROM recordings WHERE owner = $1 AND state IN ('pending', 'processing')`,
+      [this.owner],
+      'gauges',
+    );
+    return {
+      pool: { total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount },
+      leasesHeld: held.rows[0]?.n ?? 0,
+    };
+  }
+
+  async confirmLease(seq: number): Promise<void> {
+    await this.owned(seq, 'SELECT seq FROM recordings WHERE seq = $1 AND owner = $2', []);
   }
 
   async recover(): Promise<number> {

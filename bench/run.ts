@@ -3,6 +3,7 @@
  * ratios. Benchmarks measure; tests check behaviour. Names: see BENCHES below.
  */
 import { billingRatio } from './billing.ts';
+import { instancesBench } from './instances.ts';
 import { notionBench } from './notion.ts';
 import { pipelineThroughput } from './pipeline-throughput.ts';
 import { sftpBench } from './sftp.ts';
@@ -14,6 +15,7 @@ const BENCHES: Record<string, Bench> = {
   sftp: sftpBench,
   notion: notionBench,
   billing: billingRatio,
+  instances: instancesBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

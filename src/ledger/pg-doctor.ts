@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { redactUrlCredentials } from './redact-url.ts';
 import { classifyPgError } from './classify-pg-error.ts';
-import { PG_MIGRATIONS } from './pg-migrations.ts';
+import { MIGRATIONS } from './migrations.ts';
 
 const TABLES = ['recordings', 'checkpoints', 'instances', 'source_walks', 'settled_folders'];
 
@@ -24,10 +24,10 @@ export async function checkPostgres(url: string): Promise<string> {
     if (!exists) {
       const create = (await client.query<{ ok: boolean }>(`SELECT has_database_privilege(current_database(), 'CREATE') AND has_schema_privilege('public', 'CREATE') AS ok`)).rows[0]?.ok;
       if (!create) throw new Error(`${where}: empty database and this user may not create tables in it (GRANT CREATE ON SCHEMA public)`);
-      return `${where}: empty; the schema (version ${PG_MIGRATIONS.length}) is created at the first start`;
+      return `${where}: empty; the schema (version ${MIGRATIONS.length}) is created at the first start`;
     }
     const version = (await client.query<{ version: number }>('SELECT version FROM recpipe_schema')).rows[0]?.version ?? 0;
-    if (version > PG_MIGRATIONS.length) throw new Error(`${where}: schema version ${version} is newer than this recpipe knows (${PG_MIGRATIONS.length}); upgrade recpipe`);
+    if (version > MIGRATIONS.length) throw new Error(`${where}: schema version ${version} is newer than this recpipe knows (${MIGRATIONS.length}); upgrade recpipe`);
     const missing: string[] = [];
     for (const table of TABLES) {
       const ok = (await client.query<{ ok: boolean | null }>(
@@ -41,7 +41,7 @@ export async function checkPostgres(url: string): Promise<string> {
       `SELECT (SELECT COUNT(*)::int FROM recordings) AS n,
               (SELECT COUNT(*)::int FROM instances WHERE heartbeat_at + lease_ms >= (extract(epoch from clock_timestamp()) * 1000)::bigint) AS alive`,
     )).rows[0];
-    const upgrade = version < PG_MIGRATIONS.length ? `, upgraded to ${PG_MIGRATIONS.length} at the next start` : '';
+    const upgrade = version < MIGRATIONS.length ? `, upgraded to ${MIGRATIONS.length} at the next start` : '';
     return `${where}: schema version ${version}${upgrade}, ${counts?.n ?? 0} recordings, ${counts?.alive ?? 0} instances alive`;
   } finally {
     await client.end().catch(() => {});

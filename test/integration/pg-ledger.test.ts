@@ -1,4 +1,6 @@
+import Database from 'better-sqlite3';
 import pg from 'pg';
+import { migrateSqlite } from '../../src/ledger/sqlite-migrations.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PermanentError, TransientError } from '../../src/errors.ts';
 import { LeaseLostError } from '../../src/ledger/lease-lost-error.ts';
@@ -135,6 +137,25 @@ describe('PgLedger: one ledger for several instances', () => {
     const row = await a.get(first!.seq);
     expect(row).toMatchObject({ state: 'pending', attempts: 0, sweeps: 1 });
     expect((await a.find(['cdcdcdcdcdcdcdcd'])).map((r) => r.seq).sort()).toEqual([first!.seq, second!.seq].sort());
+  });
+
+  it('has the same tables and columns as the SQLite ledger, from the one list of migrations', async () => {
+    const url = await freshDatabase();
+    await processor(url);
+    const sqlite = new Database(':memory:');
+    migrateSqlite(sqlite);
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    for (const table of ['recordings', 'checkpoints', 'source_walks', 'settled_folders']) {
+      const lite = (sqlite.pragma(`table_info(${table})`) as Array<{ name: string }>).map((c) => c.name).sort();
+      const { rows } = await client.query<{ column_name: string }>('SELECT column_name FROM information_schema.columns WHERE table_name = $1', [table]);
+      const postgresColumns = rows.map((r) => r.column_name).filter((c) => c !== 'lease_until').sort();
+      expect(postgresColumns, table).toEqual(lite);
+    }
+    const { rows } = await client.query<{ version: number }>('SELECT version FROM recpipe_schema');
+    expect(rows[0]?.version).toBe(sqlite.pragma('user_version', { simple: true }));
+    await client.end();
+    sqlite.close();
   });
 
   it('stores the SFTP walk history for every instance', async () => {

@@ -4,6 +4,7 @@
  */
 import { billingRatio } from './billing.ts';
 import { memoryBench } from './memory.ts';
+import { instancesBench } from './instances.ts';
 import { notionBench } from './notion.ts';
 import { pipelineThroughput } from './pipeline-throughput.ts';
 import { sftpBench } from './sftp.ts';
@@ -16,6 +17,7 @@ const BENCHES: Record<string, Bench> = {
   notion: notionBench,
   billing: billingRatio,
   memory: memoryBench,
+  instances: instancesBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -51,6 +51,8 @@ export const envSchema = z.object({
   DATABASE_URL: optionalText.pipe(
     z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL (unset means SQLite)').optional(),
   ),
+  LEASE_MS: int(1000).default(30_000),
+  PG_POOL_MAX: int(1, 100).default(10),
   OPENAI_API_KEY: optionalText,
   OPENAI_BASE_URL: optionalText.pipe(z.url().optional()),
   OPENAI_TIMEOUT_MS: int(1000).default(600_000),

@@ -25,6 +25,8 @@ export interface Config {
     sqlitePath: string;
   };
   databaseUrl?: string;
+  /** PostgreSQL ledger (DATABASE_URL set): how long a claim lives without a heartbeat, and the pool size. */
+  database: { leaseMs: number; poolMax: number };
   inbox: { enabled: boolean; watch: boolean; stableMs: number; rescanIntervalMs: number };
   pipeline: {
     concurrency: number;
@@ -133,6 +135,7 @@ export function loadConfig(
       sqlitePath: path.join(dataDir, 'pipeline.db'),
     },
     databaseUrl: e.DATABASE_URL,
+    database: { leaseMs: e.LEASE_MS, poolMax: e.PG_POOL_MAX },
     inbox: { enabled: true, watch: e.WATCH_INBOX, stableMs: e.INBOX_STABLE_MS, rescanIntervalMs: e.INBOX_RESCAN_INTERVAL_MS },
     pipeline: {
       concurrency: e.CONCURRENCY,
@@ -241,8 +244,6 @@ function crossFieldProblems(e: Env): string[] {
       problems.push(message.startsWith('FIVE9_NAME_PATTERN') ? message : `FIVE9_NAME_PATTERN: ${message}`);
     }
   }
-  if (e.DATABASE_URL)
-    problems.push('DATABASE_URL: the PostgreSQL ledger is not available in this version; unset it to use SQLite at $DATA_DIR/pipeline.db');
   for (const variable of ['FFMPEG_PATH', 'FFPROBE_PATH'] as const) {
     const file = e[variable];
     const problem = file === undefined ? undefined : executableProblem(file);

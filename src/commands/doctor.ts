@@ -1,5 +1,6 @@
 import { mkdir, access, constants } from 'node:fs/promises';
 import type { Config } from '../config.ts';
+import { checkPostgres } from '../ledger/pg-doctor.ts';
 import { SqliteLedger } from '../ledger/sqlite-ledger.ts';
 import { canEncode, describeSource, resolveAudioTool, toolVersion, type MediaTool } from '../audio/audio-tools.ts';
 import { checkOpenAi } from '../transcribe/openai-check.ts';
@@ -32,6 +33,7 @@ export async function runDoctor(config: Config, options: { fix: boolean }): Prom
     return `${config.paths.dataDir} is writable`;
   });
   await check('ledger', async () => {
+    if (config.databaseUrl) return checkPostgres(config.databaseUrl);
     const ledger = new SqliteLedger(config.paths.sqlitePath);
     try {
       const status = await ledger.status();

@@ -93,6 +93,8 @@ export async function processRecording(file: ClaimedFile, deps: ProcessDeps, sig
 
   const run = async <T>(stage: StageName, work: () => Promise<T>): Promise<T> => {
     if (signal.aborted) throw new StageError(stage, new AbortedError());
+    // a shared ledger: stop here if another instance took this recording over while we waited
+    await ledger.confirmLease?.(file.seq);
     const stop = metrics.stageDuration.startTimer({ stage });
     try {
       return await work();

@@ -21,6 +21,7 @@ import {
   type StageName,
   type TranscriptDocument,
 } from '../recording.ts';
+import type { Redact } from '../redact/redaction.ts';
 import { mergeTracks } from '../transcribe/merge-tracks.ts';
 import type { RequestLimits } from '../transcribe/request-limits.ts';
 import { PAUSE_SECONDS } from '../transcribe/track-plan.ts';
@@ -40,10 +41,7 @@ export interface Enrichment {
   skip?: string;
 }
 
-export interface Redaction {
-  segments: Segment[];
-  counts: Record<string, number>;
-}
+export type { Redaction } from '../redact/redaction.ts';
 
 export interface ProcessDeps {
   ledger: Ledger;
@@ -64,7 +62,7 @@ export interface ProcessDeps {
   };
   enrich: (file: ClaimedFile) => Enrichment;
   /** Masks card numbers and the like before anything is checkpointed, written or sent. */
-  redact: (segments: Segment[]) => Redaction;
+  redact: Redact;
   metrics: Metrics;
   log: Logger;
 }

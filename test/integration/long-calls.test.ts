@@ -81,7 +81,7 @@ describe('long calls: chunks within both limits, joined without seams (real ffmp
       { silenceCut: true, silenceMinSeconds: 2, silenceNoiseDb: -35, limits: options.limits ?? requestLimitsFor(model) },
       {
         transcriber,
-        redact: options.redact ?? ((segments) => ({ segments, counts: {} })),
+        redact: options.redact ?? ((segments) => ({ segments, counts: {}, spans: [] })),
         checkpoints,
         save: async (name, value) => {
           checkpoints.set(name, value);

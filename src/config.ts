@@ -78,6 +78,8 @@ export interface Config {
     agentChannel: 'none' | 'left' | 'right';
   };
   redact: RedactKind[];
+  /** REDACT_AUDIO: mute (default) or beep what redaction masked in the audio kept, or leave it (off). */
+  redactAudio: 'mute' | 'beep' | 'off';
   alerts: { summaryIntervalMs: number };
 }
 
@@ -193,6 +195,7 @@ export function loadConfig(
       agentChannel: e.AGENT_CHANNEL,
     },
     redact: e.REDACT,
+    redactAudio: e.REDACT_AUDIO,
     alerts: { summaryIntervalMs: e.SUMMARY_INTERVAL_MS },
   };
 }

@@ -201,6 +201,7 @@ export class Service {
       },
       enrich: buildCallEnricher(config.five9),
       redact: buildRedactor(config.redact),
+      redactAudio: config.redactAudio,
       metrics,
       log,
     };

@@ -1,4 +1,4 @@
-import { rm, rename } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { PermanentError } from '../errors.ts';
@@ -53,16 +53,17 @@ export async function redactAudio(
   options: { outputDir: string; mode: Exclude<AudioRedactMode, 'off'>; signal?: AbortSignal; log?: Logger },
 ): Promise<RedactedAudio> {
   const { signal } = options;
-  const ext = path.extname(input).toLowerCase();
+  const ext = path.extname(input);
   const encoders = await audioEncoders(signal);
   const encoder = encoders.get(info.codec);
-  const container = FORMATS[ext];
+  const container = FORMATS[ext.toLowerCase()];
   let reason: string | undefined;
   if (!encoder) reason = `this ffmpeg cannot encode ${info.codec}`;
   else if (!container) reason = `no known container for "${ext}" files`;
   const keep = reason === undefined && encoder !== undefined && container !== undefined;
   if (!keep) options.log?.warn({ codec: info.codec, reason }, 'redacted audio written as FLAC');
 
+  await mkdir(options.outputDir, { recursive: true });
   const target = path.join(options.outputDir, `redacted${keep ? ext : '.flac'}`);
   const temp = `${target}.part`;
   const args = [

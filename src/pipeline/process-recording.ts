@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { normalizeAudio } from '../audio/audio-normalizer.ts';
 import { probeAudio } from '../audio/audio-probe.ts';
+import type { AudioRedactMode } from '../audio/audio-redactor.ts';
 import { playbackAudio, type PlaybackAudio } from '../audio/playback-audio.ts';
 import { callLevels, LEVEL_WINDOW_SECONDS } from '../audio/call-levels.ts';
 import { AbortedError, PermanentError, StageError, isAborted } from '../errors.ts';
@@ -29,6 +30,7 @@ import { prepareTracks } from '../transcribe/track-preparation.ts';
 import { transcribeTrack, type RedactedTrack } from '../transcribe/track-transcriber.ts';
 import type { Transcriber } from '../transcribe/transcriber.ts';
 import { archiveRecording, isInside } from './archive-recording.ts';
+import { redactAudioOnce, redactedLocalCopy, trackSpans } from './redact-audio-once.ts';
 import type { Outcome } from './outcome.ts';
 import type { SourceHandler } from './source-handler.ts';
 
@@ -63,6 +65,8 @@ export interface ProcessDeps {
   enrich: (file: ClaimedFile) => Enrichment;
   /** Masks card numbers and the like before anything is checkpointed, written or sent. */
   redact: Redact;
+  /** REDACT_AUDIO: what happens to the redacted spans in the audio kept; default `mute`. */
+  redactAudio?: AudioRedactMode;
   metrics: Metrics;
   log: Logger;
 }
@@ -101,9 +105,11 @@ export async function processRecording(file: ClaimedFile, deps: ProcessDeps, sig
   await ledger.setAttention(file.seq, enrichment.attention);
 
   const row = await ledger.get(file.seq);
-  const localPath = await run('fetch', () => source.fetch(file, row?.localPath, signal));
+  // past the audio redaction the local copy is the redacted one: it keeps the recording's identity
+  const resumed = await run('fetch', () => redactedLocalCopy(ledger, row, signal));
+  let localPath = resumed?.localPath ?? (await run('fetch', () => source.fetch(file, row?.localPath, signal)));
   await ledger.setLocalPath(file.seq, localPath);
-  const sha256 = await run('fetch', () => sha256File(localPath, signal));
+  const sha256 = resumed?.sha256 ?? (await run('fetch', () => sha256File(localPath, signal)));
   const id = recordingIdOf(sha256);
   log = log.child({ recordingId: id });
 
@@ -155,6 +161,25 @@ export async function processRecording(file: ClaimedFile, deps: ProcessDeps, sig
 
   const levels = speakersByLoudness && audio.tracks.length === 2 ? await run('transcribe', () => callLevels(audio.tracks, signal)) : undefined;
   const merged = mergeTracks(tracks, settings.agentChannel, { levels, activityDb: settings.silenceNoiseDb });
+  // both channels at once (the agent may read the number back): what it finds mutes whole segments
+  const safety = deps.redact(merged.segments);
+  const segments = safety.segments.filter((s) => s.text.trim() !== '');
+  localPath = await run('redact', () =>
+    redactAudioOnce({
+      seq: file.seq,
+      localPath,
+      info: audio.info,
+      spans: [...trackSpans(tracks), ...safety.spans],
+      mode: deps.redactAudio ?? 'mute',
+      workDir,
+      failedDir: deps.paths.failedDir,
+      checkpoints,
+      save,
+      ledger,
+      signal,
+      log,
+    }),
+  );
   const doc: TranscriptDocument = {
     id,
     sha256,
@@ -166,9 +191,9 @@ export async function processRecording(file: ClaimedFile, deps: ProcessDeps, sig
     call: enrichment.call,
     model: deps.transcriber.model,
     language: merged.language ?? deps.transcription.language,
-    text: merged.text,
-    segments: merged.segments,
-    redactions: sumCounts(tracks.map((t) => t.redactions)),
+    text: safety.spans.length > 0 ? segments.map((s) => s.text.trim()).join(' ') : merged.text,
+    segments,
+    redactions: sumCounts([...tracks.map((t) => t.redactions), safety.counts]),
     ...(enrichment.attention ? { needsAttention: enrichment.attention } : {}),
   };
 
@@ -211,7 +236,9 @@ async function finishAtSource(
   signal: AbortSignal,
 ): Promise<void> {
   if (!checkpoints.has(`archive:${file.seq}`)) {
-    const archived = await run('archive', () => archiveRecording(localPath, file, id, deps.paths.processedDir));
+    // a redacted copy written as FLAC (no encoder for the original codec) is named so
+    const named = { ...file, fileName: file.fileName.replace(/\.[^.]*$/, '') + path.extname(localPath) };
+    const archived = await run('archive', () => archiveRecording(localPath, named, id, deps.paths.processedDir));
     await deps.ledger.setLocalPath(file.seq, archived);
     // a retried recording came from failed/: its old error report no longer holds
     if (isInside(deps.paths.failedDir, localPath)) await rm(`${localPath}.error.json`, { force: true });

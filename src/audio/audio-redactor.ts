@@ -6,7 +6,9 @@ import type { AudioInfo } from '../recording.ts';
 import { audioEncoders } from './audio-encoders.ts';
 import { probeAudio } from './audio-probe.ts';
 import { lastLines, mediaToolPath, runMediaProcess } from './ffmpeg-process.ts';
+import { isGsmWav, muteGsmBlocks } from './gsm-block-mute.ts';
 import type { Span } from './span.ts';
+import { readWavHeader } from './wav-header.ts';
 
 /** REDACT_AUDIO: silence the spans, replace them with a 1 kHz tone, or leave the audio alone. */
 export type AudioRedactMode = 'mute' | 'beep' | 'off';
@@ -43,6 +45,8 @@ const BEEP_AMPLITUDE = 0.25;
  * on the other channel. Samples outside the spans pass through untouched (re-encoded only when
  * the codec is lossy). Same container and codec when this ffmpeg can encode the input's codec
  * (Debian's can write GSM 6.10, the npm-shipped one cannot), else FLAC with the reason logged.
+ * Muting a mono GSM WAV (what Five9 sends) swaps whole 40 ms blocks instead, with no ffmpeg
+ * run and no re-encoding (see {@link muteGsmBlocks}).
  * The copy is verified before it is returned: it decodes to the end and lasts as long as the
  * input, within one codec frame. Throws PermanentError otherwise (nothing is left behind).
  */
@@ -54,6 +58,20 @@ export async function redactAudio(
 ): Promise<RedactedAudio> {
   const { signal } = options;
   const ext = path.extname(input);
+  await mkdir(options.outputDir, { recursive: true });
+  const header = options.mode === 'mute' ? await readWavHeader(input) : undefined;
+  if (isGsmWav(header)) {
+    const target = path.join(options.outputDir, `redacted${ext}`);
+    const temp = `${target}.part`;
+    try {
+      await muteGsmBlocks(input, header, spans, temp);
+      await verify(temp, info, signal);
+      await rename(temp, target);
+    } finally {
+      await rm(temp, { force: true });
+    }
+    return { path: target, codec: info.codec };
+  }
   const encoders = await audioEncoders(signal);
   const encoder = encoders.get(info.codec);
   const container = FORMATS[ext.toLowerCase()];
@@ -63,7 +81,6 @@ export async function redactAudio(
   const keep = reason === undefined && encoder !== undefined && container !== undefined;
   if (!keep) options.log?.warn({ codec: info.codec, reason }, 'redacted audio written as FLAC');
 
-  await mkdir(options.outputDir, { recursive: true });
   const target = path.join(options.outputDir, `redacted${keep ? ext : '.flac'}`);
   const temp = `${target}.part`;
   const args = [

@@ -3,6 +3,7 @@ import type { Config } from '../config.ts';
 import { SqliteLedger } from '../ledger/sqlite-ledger.ts';
 import { mediaToolPath, runMediaProcess } from '../audio/ffmpeg-process.ts';
 import { checkOpenAi } from '../transcribe/openai-check.ts';
+import { audioRedactionStatus } from './audio-redaction-status.ts';
 import { checkIntegrations } from './doctor-integrations.ts';
 
 /** One line of the doctor's report. */
@@ -48,6 +49,7 @@ export async function runDoctor(config: Config, options: { fix: boolean }): Prom
     });
   }
   await check('openai', () => checkOpenAi(config.openai));
+  await check('audio', () => audioRedactionStatus(config));
   await checkIntegrations(config, options, check);
   return lines.every((l) => l.ok) ? 0 : 1;
 }

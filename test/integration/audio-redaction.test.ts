@@ -207,6 +207,18 @@ describe('the archived audio never holds a card number (run --once, real ffmpeg,
     }
   });
 
+  it('doctor says plainly that SFTP_AFTER_SUCCESS=leave keeps the unredacted original on the server', async () => {
+    const base = { DATA_DIR: path.join(root, 'doctor'), OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: running.url };
+    const sftp = { SFTP_HOST: '127.0.0.1', SFTP_PORT: '1', SFTP_USERNAME: 'u', SFTP_PASSWORD: 'p', SFTP_INSECURE_ACCEPT_ANY_HOST_KEY: 'true' };
+    const leave = await runRecpipe(['doctor'], { ...base, ...sftp }, root);
+    const line = (run: { stdout: string }) => run.stdout.split('\n').find((l) => /^\S+\s+audio /.test(l)) ?? '';
+    expect(line(leave)).toMatch(/^ok\s+audio\s+REDACT_AUDIO=mute: .*SFTP_AFTER_SUCCESS=leave: the UNREDACTED original stays on the SFTP server/);
+    const deleting = await runRecpipe(['doctor'], { ...base, ...sftp, SFTP_AFTER_SUCCESS: 'delete' }, root);
+    expect(line(deleting)).toMatch(/REDACT_AUDIO=mute/);
+    expect(line(deleting)).not.toContain('UNREDACTED');
+    expect(line(await runRecpipe(['doctor'], { ...base, REDACT_AUDIO: 'off' }, root))).toContain('REDACT_AUDIO=off: the archived audio and the Notion MP3 still hold');
+  });
+
   it('a failure after the audio was redacted keeps only the redacted copy in failed/, and the retry never transcribes again', async () => {
     const { env, dataDir, original } = await setUp('resume', { seconds: 10, seed: 16 });
     emulator.say(...SCRIPT);

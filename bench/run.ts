@@ -5,6 +5,7 @@
 import { billingRatio } from './billing.ts';
 import { notionBench } from './notion.ts';
 import { pipelineThroughput } from './pipeline-throughput.ts';
+import { redactionBench } from './redaction.ts';
 import { sftpBench } from './sftp.ts';
 
 type Bench = () => Promise<void>;
@@ -14,6 +15,7 @@ const BENCHES: Record<string, Bench> = {
   sftp: sftpBench,
   notion: notionBench,
   billing: billingRatio,
+  redaction: redactionBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

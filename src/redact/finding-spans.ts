@@ -20,8 +20,9 @@ interface PlacedWord {
  * `joined` — the segments' texts as {@link redactSegments} joined them, segment `i` starting at
  * `offsets[i]` — and a finding's span runs from the first to the last word sharing its
  * characters. When a letter or digit of the finding is not covered by an aligned word (no words,
- * a word spelled differently from the text, times outside the segment), the whole segments the
- * finding touches are its span instead: muting too much is safe, too little is not.
+ * a word spelled differently from the text, times outside the segment), the stretch from the
+ * first to the last segment the finding touches is its span instead: muting too much is safe,
+ * too little is not.
  */
 export function findingSpans(
   joined: string,
@@ -36,12 +37,14 @@ export function findingSpans(
     if (covering.length > 0 && covers(joined, finding, covering)) {
       return [{ start: Math.min(...covering.map((w) => w.start)), end: Math.max(...covering.map((w) => w.end)) }];
     }
-    return segments
-      .filter((segment, i) => {
-        const from = offsets[i] ?? 0;
-        return from < finding.end && finding.start < from + segment.text.length;
-      })
-      .map((segment) => ({ start: segment.start, end: segment.end }));
+    const touched = segments.filter((segment, i) => {
+      const from = offsets[i] ?? 0;
+      return from < finding.end && finding.start < from + segment.text.length;
+    });
+    // one span from the first to the last: a gap between two segments (a seam between requests,
+    // whose clocks differ a little) is still the middle of the number being said
+    if (touched.length === 0) return [];
+    return [{ start: Math.min(...touched.map((s) => s.start)), end: Math.max(...touched.map((s) => s.end)) }];
   });
 }
 

@@ -41,7 +41,8 @@ async function allText(dir: string): Promise<string> {
   return (await Promise.all((await listFiles(dir)).map((f) => readFile(f, 'latin1')))).join('\n');
 }
 
-describe('the archived audio never holds a card number (run --once, real ffmpeg, emulators)', () => {
+// several CLI runs per test, each spawning ffmpeg, on a shared 2-core machine
+describe('the archived audio never holds a card number (run --once, real ffmpeg, emulators)', { timeout: 240_000 }, () => {
   let emulator: OpenAiEmulator;
   let running: RunningOpenAiEmulator;
   let notion: NotionEmulator;

@@ -30,7 +30,7 @@ import { prepareTracks } from '../transcribe/track-preparation.ts';
 import { transcribeTrack, type RedactedTrack } from '../transcribe/track-transcriber.ts';
 import type { Transcriber } from '../transcribe/transcriber.ts';
 import { archiveRecording, isInside } from './archive-recording.ts';
-import { redactAudioOnce, redactedLocalCopy, trackSpans } from './redact-audio-once.ts';
+import { redactAudioOnce, redactDuplicate, redactedLocalCopy, trackSpans } from './redact-audio-once.ts';
 import type { Outcome } from './outcome.ts';
 import type { SourceHandler } from './source-handler.ts';
 
@@ -115,7 +115,13 @@ export async function processRecording(file: ClaimedFile, deps: ProcessDeps, sig
 
   const identity = await ledger.setIdentity(file.seq, sha256, id);
   if (identity.duplicateOf) {
-    await run('archive', () => archiveRecording(localPath, file, id, deps.paths.processedDir));
+    const dupDir = path.join(deps.paths.workDir, `${id}-duplicate-${file.seq}`);
+    const dupAt = localPath;
+    localPath = await run('redact', () => redactDuplicate({ seq: file.seq, id, localPath: dupAt, workDir: dupDir, ledger, signal, log }));
+    const named = { ...file, fileName: file.fileName.replace(/\.[^.]*$/, '') + path.extname(localPath) };
+    const archived = localPath;
+    await run('archive', () => archiveRecording(archived, named, id, deps.paths.processedDir));
+    await rm(dupDir, { recursive: true, force: true });
     await run('complete', () => source.complete(file, signal));
     await ledger.finish(file.seq, 'duplicate', { duplicateOf: identity.duplicateOf });
     log.info({ duplicateOf: identity.duplicateOf }, 'duplicate audio, already handled');

@@ -1,8 +1,10 @@
 import { rm } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { redactAudio, type AudioRedactMode } from '../audio/audio-redactor.ts';
+import { probeAudio } from '../audio/audio-probe.ts';
 import { paddedSpans } from '../audio/padded-spans.ts';
 import type { Span } from '../audio/span.ts';
+import { TransientError } from '../errors.ts';
 import { exists } from '../files/move-file.ts';
 import { sha256File } from '../files/sha256-file.ts';
 import type { Ledger, LedgerRow } from '../ledger/ledger.ts';
@@ -114,4 +116,34 @@ export function trackSpans(tracks: readonly RedactedTrack[]): Span[] {
       track.maskedSpans ??
       track.result.segments.filter((s) => /\[(card number|security code|expiry date|ssn|phone|email)\]/.test(s.text)).map((s) => ({ start: s.start, end: s.end })),
   );
+}
+
+/**
+ * A duplicate (the same audio under another name) is archived too: with the spans its original's
+ * redaction muted, so no unredacted copy reaches `processed/`. While the original has not been
+ * redacted yet (still in flight) this is a TransientError: the retry finds its checkpoint.
+ */
+export async function redactDuplicate(input: {
+  seq: number;
+  id: string;
+  localPath: string;
+  workDir: string;
+  ledger: Ledger;
+  signal: AbortSignal;
+  log: Logger;
+}): Promise<string> {
+  const saved = (await input.ledger.checkpoints(input.id)).get(AUDIO_REDACTED);
+  if (!saved) throw new TransientError('the same audio is still being processed: its audio redaction is not done yet', { system: 'pipeline' });
+  const checkpoint = JSON.parse(saved) as AudioRedactedCheckpoint;
+  if (checkpoint.mode === 'off' || checkpoint.spans.length === 0) return input.localPath;
+  const info = await probeAudio(input.localPath, { signal: input.signal });
+  const redacted = await redactAudio(input.localPath, info, checkpoint.spans, {
+    outputDir: input.workDir,
+    mode: checkpoint.mode,
+    signal: input.signal,
+    log: input.log,
+  });
+  await input.ledger.setLocalPath(input.seq, redacted.path);
+  await rm(input.localPath, { force: true });
+  return redacted.path;
 }

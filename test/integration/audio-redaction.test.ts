@@ -168,6 +168,25 @@ describe('the archived audio never holds a card number (run --once, real ffmpeg,
     await expectNoDigits(dataDir, run);
   });
 
+  it('a duplicate of a redacted recording is archived with the same spans muted, never as it came', async () => {
+    const { env, dataDir, original } = await setUp('dup', { seconds: 10, seed: 17, codec: 'gsm_ms' }, { CONCURRENCY: '1' });
+    await copyFile(original, path.join(dataDir, 'inbox', 'dup-again.wav'));
+    emulator.say(...SCRIPT);
+    const requestsBefore = emulator.stats.received;
+    const run = await runRecpipe(['run', '--once'], env, root);
+    expect(run.code).toBe(0);
+    expect(emulator.stats.received).toBe(requestsBefore + 1);
+    const archived = await listFiles(path.join(dataDir, 'processed'));
+    expect(archived).toHaveLength(2);
+    for (const file of archived) {
+      const audio = await decodePcm(file, 1, 8000);
+      expect(rmsDbfs(audio, 0, padded(CARD))).toBeLessThan(-50);
+      expect(rmsDbfs(audio, 0, KEPT[0]!)).toBeGreaterThan(-20);
+    }
+    expect(await listFiles(path.join(dataDir, 'work'))).toEqual([]);
+    await expectNoDigits(dataDir, run);
+  });
+
   it('a model without word times (gpt-4o-transcribe) mutes the whole segment: here the whole request', async () => {
     const { env, dataDir, original } = await setUp('gpt4o', { seconds: 6, seed: 13 }, { TRANSCRIBE_MODEL: 'gpt-4o-transcribe' });
     emulator.say('Sure, it is 4111 1111 1111 1111, thanks.');

@@ -9,7 +9,9 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund
+# --omit=optional: the optional deps are the npm-shipped ffmpeg/ffprobe (~140 MB) for machines
+# without one; this image installs Debian's ffmpeg below, which also encodes GSM (libgsm)
+RUN npm ci --omit=dev --omit=optional --no-audit --no-fund
 
 FROM node:22-bookworm-slim
 RUN apt-get update \

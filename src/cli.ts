@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, environmentWithDotEnv, loadConfig, redactedConfig, type Config } from './config.ts';
 import { SqliteLedger } from './ledger/sqlite-ledger.ts';
+import { audioToolsInUse } from './audio/audio-tools.ts';
 import { runDoctor } from './commands/doctor.ts';
 import { runOnceCommand } from './commands/run-once.ts';
 import { retryCommand } from './commands/retry.ts';
@@ -58,6 +59,10 @@ export async function main(argv: string[]): Promise<number> {
     throw error;
   }
 
+  // every ffmpeg spawn resolves its binary from process.env: a path set only in .env must reach them
+  if (config.audioTools.ffmpegPath) process.env.FFMPEG_PATH = config.audioTools.ffmpegPath;
+  if (config.audioTools.ffprobePath) process.env.FFPROBE_PATH = config.audioTools.ffprobePath;
+
   switch (command) {
     case 'start':
       return startCommand(config);
@@ -74,7 +79,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'doctor':
       return runDoctor(config, { fix: args.values.fix });
     case 'config':
-      console.log(JSON.stringify(redactedConfig(config), null, 2));
+      console.log(JSON.stringify({ ...(redactedConfig(config) as object), audioToolsInUse: audioToolsInUse() }, null, 2));
       return 0;
     default:
       console.error(`recpipe: unknown command "${command}"\n\n${USAGE}`);

@@ -92,10 +92,14 @@ export const envSchema = z.object({
   SLACK_WEBHOOK_URL: optionalText.pipe(z.url().optional()),
   SLACK_API_URL: optionalText.pipe(z.url().optional()),
   SUMMARY_INTERVAL_MS: int(60_000).default(86_400_000),
+  SERVICE_CHECK_INTERVAL_MS: int(100).default(30_000),
+  DISK_FREE_MIN_MB: int(0).default(512),
   FIVE9_TIMEZONE: z.string().refine(isIanaZone, 'must be an IANA time zone such as America/New_York').default('UTC'),
   FIVE9_NAME_PATTERN: optionalText,
   FIVE9_IVR_LEGS: z.enum(['transcribe', 'skip']).default('transcribe'),
   AGENT_CHANNEL: z.enum(['none', 'left', 'right']).default('none'),
+  FFMPEG_PATH: optionalText,
+  FFPROBE_PATH: optionalText,
   REDACT: z
     .string()
     .default('pci,ssn')

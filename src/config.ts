@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
+import { executableProblem } from './audio/audio-tools.ts';
 import { envSchema, type Env } from './config-schema.ts';
 import { parseNamePattern } from './five9/name-pattern.ts';
 import type { RedactKind } from './redact/redact-kinds.ts';
@@ -81,6 +82,10 @@ export interface Config {
   /** REDACT_AUDIO: mute (default) or beep what redaction masked in the audio kept, or leave it (off). */
   redactAudio: 'mute' | 'beep' | 'off';
   alerts: { summaryIntervalMs: number };
+  /** `FFMPEG_PATH` / `FFPROBE_PATH` as set (checked executable); unset → `PATH`, then the npm-shipped build. */
+  audioTools: { ffmpegPath?: string; ffprobePath?: string };
+  /** Service-level trouble: how often a paused component is checked; the free-space floor under DATA_DIR. */
+  service: { checkIntervalMs: number; diskFreeMinBytes: number };
 }
 
 /** Bad configuration: one line per problem, each naming its variable. */
@@ -197,6 +202,11 @@ export function loadConfig(
     redact: e.REDACT,
     redactAudio: e.REDACT_AUDIO,
     alerts: { summaryIntervalMs: e.SUMMARY_INTERVAL_MS },
+    audioTools: {
+      ffmpegPath: e.FFMPEG_PATH === undefined ? undefined : path.resolve(e.FFMPEG_PATH),
+      ffprobePath: e.FFPROBE_PATH === undefined ? undefined : path.resolve(e.FFPROBE_PATH),
+    },
+    service: { checkIntervalMs: e.SERVICE_CHECK_INTERVAL_MS, diskFreeMinBytes: e.DISK_FREE_MIN_MB * 1024 * 1024 },
   };
 }
 
@@ -229,6 +239,11 @@ function crossFieldProblems(e: Env): string[] {
   }
   if (e.DATABASE_URL)
     problems.push('DATABASE_URL: the PostgreSQL ledger is not available in this version; unset it to use SQLite at $DATA_DIR/pipeline.db');
+  for (const variable of ['FFMPEG_PATH', 'FFPROBE_PATH'] as const) {
+    const file = e[variable];
+    const problem = file === undefined ? undefined : executableProblem(file);
+    if (problem !== undefined) problems.push(`${variable}: ${file} ${problem} (unset it to use ${variable === 'FFMPEG_PATH' ? 'ffmpeg' : 'ffprobe'} from PATH or the npm-shipped build)`);
+  }
   if (e.RETRY_MAX_DELAY_MS < e.RETRY_BASE_DELAY_MS) problems.push('RETRY_MAX_DELAY_MS: must be at least RETRY_BASE_DELAY_MS');
   return problems;
 }

@@ -31,6 +31,9 @@ import { requestLimitsFor } from './transcribe/request-limits.ts';
 import type { Transcriber } from './transcribe/transcriber.ts';
 import type { ComponentCheck } from './http/readiness.ts';
 import { access } from 'node:fs/promises';
+import { checkDiskFloor } from './files/disk-floor-probe.ts';
+import { ServiceGate, type ServiceProbe } from './pipeline/service-gate.ts';
+import { checkOpenAi } from './transcribe/openai-check.ts';
 
 /** Parts a caller (tests, the demo) may supply instead of the ones built from the config. */
 export interface ServiceOverrides {
@@ -52,6 +55,8 @@ export class Service {
   private readonly sftpPoller?: SftpPoller;
   private readonly sftpHealth?: SourceHealth;
   readonly tally = new RunTally();
+  /** Service-level trouble (key, quota, API, disk, ledger) pauses intake here; see ServiceGate. */
+  readonly gate: ServiceGate;
 
   constructor(
     readonly config: Config,
@@ -71,6 +76,13 @@ export class Service {
     this.notifier =
       overrides.notifier ??
       (config.slack ? new SlackNotifier({ ...config.slack, metrics: this.metrics, logger: log.child({ component: 'slack' }) }) : undefined);
+    this.gate = new ServiceGate({
+      probes: this.serviceProbes(overrides.transcriber === undefined),
+      intervalMs: config.service.checkIntervalMs,
+      log: log.child({ component: 'service-gate' }),
+      notifier: this.notifier,
+      metrics: this.metrics,
+    });
     this.handlers = { inbox: new InboxHandler() };
     if (config.sftp) {
       this.sftpHealth = new SourceHealth('sftp', {
@@ -81,6 +93,22 @@ export class Service {
       this.sftpPoller = new SftpPoller(config.sftp, { metrics: this.metrics, log: log.child({ component: 'sftp' }), health: this.sftpHealth });
       this.handlers.sftp = new SftpHandler(config.sftp, { workDir: config.paths.workDir, maxDownloads: config.sftp.maxDownloads, metrics: this.metrics });
     }
+  }
+
+  private serviceProbes(realOpenAi: boolean): ServiceProbe[] {
+    const { config } = this;
+    const probes: ServiceProbe[] = [
+      { component: 'disk', proactive: true, check: () => checkDiskFloor(config.paths.dataDir, config.service.diskFreeMinBytes) },
+      { component: 'ledger', check: () => this.ledger.ping() },
+    ];
+    for (const publisher of this.publishers) {
+      if (publisher.name === 'notion' && publisher.check) probes.push({ component: 'notion', check: async () => void (await publisher.check!()) });
+    }
+    if (realOpenAi) {
+      const { apiKey, baseURL, model } = config.openai;
+      probes.push({ component: 'openai', check: async () => void (await checkOpenAi({ apiKey, baseURL, model })) });
+    }
+    return probes;
   }
 
   private buildPublishers(): Publisher[] {
@@ -104,13 +132,14 @@ export class Service {
    * One discovery pass of every source, then process everything found. `sourceErrors` names
    * each source whose listing failed (the run then counts as failed too).
    */
-  async runOnce(onOutcome?: (outcome: Outcome) => void): Promise<{ tally: RunTally; sourceErrors: string[] }> {
+  async runOnce(onOutcome?: (outcome: Outcome) => void): Promise<{ tally: RunTally; sourceErrors: string[]; paused?: string }> {
     await this.prepare();
     const pipeline = this.startFlow(false, onOutcome);
     await pipeline.done;
     await this.notifier?.summary(this.tally.summary('run'));
     const sourceErrors = this.sftpHealth?.failure ? [`sftp: ${this.sftpHealth.failure}`] : [];
-    return { tally: this.tally, sourceErrors };
+    // service-level trouble left the rest pending: say why instead of waiting for it to heal
+    return { tally: this.tally, sourceErrors, ...(this.gate.isOpen ? {} : { paused: this.gate.describe() }) };
   }
 
   /** Runs until `stopSignal` fires: sources, pipeline and the HTTP server. */
@@ -127,6 +156,7 @@ export class Service {
     const http: ServedApp = await serveApp(app, { host: this.config.http.host, port: this.config.http.port });
     this.log.info({ url: http.url }, 'health and metrics server listening');
     const pipeline = this.startFlow(true);
+    this.gate.start();
     this.log.info({ inbox: this.config.paths.inboxDir }, 'service started');
     const summaries = setInterval(() => {
       void this.notifier?.summary(this.tally.summary('periodic'));
@@ -142,6 +172,7 @@ export class Service {
     readiness.markStopping();
     const drained = await pipeline.shutdown(this.config.pipeline.shutdownTimeoutMs);
     clearInterval(summaries);
+    this.gate.stop();
     await Promise.allSettled(this.watcherClosings);
     await http.close();
     return { drained };
@@ -180,7 +211,12 @@ export class Service {
           ? { poller: this.sftpPoller, continuous, pollIntervalMs: config.sftp.pollIntervalMs, settleMs: config.sftp.settleMs }
           : undefined,
     };
-    const recordings = { ledger, log, resumeIntervalMs: continuous ? config.inbox.rescanIntervalMs : undefined };
+    const recordings = {
+      ledger,
+      log,
+      resumeIntervalMs: continuous ? config.inbox.rescanIntervalMs : undefined,
+      onResume: (listener: () => void) => this.gate.onReopen(listener),
+    };
     const deps: ProcessDeps = {
       ledger,
       sources: this.handlers,
@@ -226,6 +262,7 @@ export class Service {
       onOutcome: (outcome) => {
         this.tally.add(outcome);
         if (outcome.kind === 'done') metrics.filesProcessed.inc({ status: 'success' });
+        if (outcome.kind === 'done') this.gate.recordingDone();
         else if (outcome.kind === 'failed') metrics.filesProcessed.inc({ status: 'failure' });
         else if (outcome.kind === 'duplicate') metrics.duplicates.inc();
         onOutcome?.(outcome);
@@ -238,6 +275,7 @@ export class Service {
       },
       metrics,
       log,
+      gate: this.gate,
     });
   }
 
@@ -252,6 +290,7 @@ export class Service {
         },
       },
     ];
+    checks.push({ name: 'intake', check: () => this.gate.readiness() });
     const sftpHealth = this.sftpHealth;
     if (sftpHealth) checks.push({ name: 'sftp', check: () => sftpHealth.check() });
     const notifier = this.notifier;

@@ -1,7 +1,7 @@
 import { mkdir, access, constants } from 'node:fs/promises';
 import type { Config } from '../config.ts';
 import { SqliteLedger } from '../ledger/sqlite-ledger.ts';
-import { mediaToolPath, runMediaProcess } from '../audio/ffmpeg-process.ts';
+import { canEncode, describeSource, resolveAudioTool, toolVersion, type MediaTool } from '../audio/audio-tools.ts';
 import { checkOpenAi } from '../transcribe/openai-check.ts';
 import { audioRedactionStatus } from './audio-redaction-status.ts';
 import { checkIntegrations } from './doctor-integrations.ts';
@@ -41,15 +41,22 @@ export async function runDoctor(config: Config, options: { fix: boolean }): Prom
       await ledger.close();
     }
   });
-  for (const tool of ['ffmpeg', 'ffprobe'] as const) {
-    await check(tool, async () => {
-      const result = await runMediaProcess(tool, mediaToolPath(tool), ['-hide_banner', '-version']);
-      if (result.exitCode !== 0) throw new Error(`${tool} -version exited with ${result.exitCode}`);
-      return result.stdout.split('\n')[0] ?? tool;
-    });
-  }
+  for (const tool of ['ffmpeg', 'ffprobe'] as const) await check(tool, () => describeAudioTool(tool));
   await check('openai', () => checkOpenAi(config.openai));
   await check('audio', () => audioRedactionStatus(config));
   await checkIntegrations(config, options, check);
   return lines.every((l) => l.ok) ? 0 : 1;
+}
+
+/** `system /usr/bin/ffmpeg 5.1.8-0+deb12u1`, plus what this build cannot do that the service would ask of it. */
+async function describeAudioTool(tool: MediaTool): Promise<string> {
+  const found = resolveAudioTool(tool);
+  const versionLine = await toolVersion(found.path);
+  let version = /version (\S+)/.exec(versionLine)?.[1] ?? versionLine;
+  // static builds are named by commit (N-47683-g0e8eb07980-static): the copyright year dates them
+  const year = /\(c\) \d{4}-(\d{4})/.exec(versionLine)?.[1];
+  if (version.startsWith('N-') && year !== undefined) version += ` (${year})`;
+  const line = `${describeSource(found.source)} ${found.path} ${version}`;
+  if (tool === 'ffmpeg' && !(await canEncode('gsm_ms', found.path))) return `${line} (no GSM encoder: redacted GSM audio is kept as FLAC)`;
+  return line;
 }

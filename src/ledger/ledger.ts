@@ -61,8 +61,11 @@ export interface Ledger {
    * so work resumes even when the file is no longer where a source would find it.
    */
   claimPending(): Promise<ClaimedFile[]>;
-  /** Gives a claim back without work (shutdown drain). */
-  release(seq: number): Promise<void>;
+  /**
+   * Gives a claim back (shutdown drain, paused intake). With `refund` the attempt begun is not
+   * counted: service-level trouble is not the recording's fault and must not use up MAX_ATTEMPTS.
+   */
+  release(seq: number, options?: { refund?: boolean }): Promise<void>;
   /** Marks the start of an attempt: state `processing`, attempts + 1; returns the attempt number. */
   begin(seq: number): Promise<number>;
   /** Records where the local copy of the audio is. */

@@ -43,12 +43,12 @@ export class SqliteLedger implements Ledger {
   private readonly now: () => number;
   private readonly stmt;
 
-  constructor(file: string, options: { owner?: string; now?: () => number } = {}) {
+  /** `busyTimeoutMs`: how long a write waits for another connection's lock before SQLITE_BUSY; default 5000. */
+  constructor(file: string, options: { owner?: string; now?: () => number; busyTimeoutMs?: number } = {}) {
     if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
-    this.db = new Database(file);
+    this.db = new Database(file, { timeout: options.busyTimeoutMs ?? 5000 });
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
     migrateSqlite(this.db);
     this.owner = options.owner ?? `pid-${process.pid}`;
     this.now = options.now ?? Date.now;
@@ -72,7 +72,9 @@ export class SqliteLedger implements Ledger {
         `UPDATE recordings SET state = 'pending', owner = NULL, updated_at = ? WHERE state IN ('pending', 'processing')
          AND (owner IS NOT NULL OR state = 'processing')`,
       ),
-      release: db.prepare(`UPDATE recordings SET state = 'pending', owner = NULL, updated_at = ? WHERE seq = ?`),
+      release: db.prepare(
+        `UPDATE recordings SET state = 'pending', owner = NULL, attempts = MAX(0, attempts - ?), updated_at = ? WHERE seq = ?`,
+      ),
       begin: db.prepare(
         `UPDATE recordings SET state = 'processing', owner = ?, attempts = attempts + 1, updated_at = ? WHERE seq = ? RETURNING attempts`,
       ),
@@ -128,7 +130,8 @@ export class SqliteLedger implements Ledger {
       }
       const inserted = this.stmt.insert.run(params);
       return inserted.changes === 1 ? (this.stmt.bySeq.get(inserted.lastInsertRowid) as Row) : undefined;
-    })();
+      // IMMEDIATE: a read that later writes would get SQLITE_BUSY at once, without waiting, under another writer
+    }).immediate();
     if (!claimed) return undefined;
     return { ...found, seq: claimed.seq, attempts: claimed.attempts };
   }
@@ -138,8 +141,8 @@ export class SqliteLedger implements Ledger {
     return rows.sort((a, b) => a.seq - b.seq).map(toClaimedFile);
   }
 
-  async release(seq: number): Promise<void> {
-    this.stmt.release.run(this.now(), seq);
+  async release(seq: number, options: { refund?: boolean } = {}): Promise<void> {
+    this.stmt.release.run(options.refund ? 1 : 0, this.now(), seq);
   }
 
   async begin(seq: number): Promise<number> {
@@ -157,7 +160,7 @@ export class SqliteLedger implements Ledger {
       this.stmt.setIdentity.run(sha256, id, this.now(), seq);
       const other = this.stmt.sameContent.get(id, seq) as { id: string } | undefined;
       return other ? { duplicateOf: other.id } : {};
-    })();
+    }).immediate();
   }
 
   async checkpoints(id: string): Promise<Map<string, string>> {
@@ -220,7 +223,7 @@ export class SqliteLedger implements Ledger {
         const row = this.stmt.retry.get(now, seq) as Row | undefined;
         return row ? [toLedgerRow(row)] : [];
       }),
-    )();
+    ).immediate();
   }
 
   async status(options: { failures?: number } = {}): Promise<LedgerStatus> {

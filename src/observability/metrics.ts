@@ -48,6 +48,12 @@ export class Metrics {
     help: '1 when the ledger and every enabled source and sink are usable, else 0.',
     registers: [this.registry],
   });
+  readonly pipelinePaused = new Gauge({
+    name: 'pipeline_paused',
+    help: '1 while intake is paused by service-level trouble of this component (openai, disk, ledger), else 0.',
+    labelNames: ['component'] as const,
+    registers: [this.registry],
+  });
   readonly inFlight = new Gauge({
     name: 'recordings_in_flight',
     help: 'Recordings being processed now.',

@@ -9,6 +9,7 @@ import { callLevels, LEVEL_WINDOW_SECONDS } from '../audio/call-levels.ts';
 import { AbortedError, PermanentError, StageError, isAborted } from '../errors.ts';
 import { sha256File } from '../files/sha256-file.ts';
 import type { Ledger } from '../ledger/ledger.ts';
+import { retryLedgerWrite, type LedgerWriteRetry } from '../ledger/ledger-write-retry.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { Publisher } from '../publish/publisher.ts';
 import {
@@ -31,6 +32,7 @@ import { transcribeTrack, type RedactedTrack } from '../transcribe/track-transcr
 import type { Transcriber } from '../transcribe/transcriber.ts';
 import { archiveRecording, isInside } from './archive-recording.ts';
 import { redactAudioOnce, redactDuplicate, redactedLocalCopy, trackSpans } from './redact-audio-once.ts';
+import { locateAudio } from './recorded-move.ts';
 import type { Outcome } from './outcome.ts';
 import type { SourceHandler } from './source-handler.ts';
 
@@ -69,6 +71,8 @@ export interface ProcessDeps {
   redactAudio?: AudioRedactMode;
   metrics: Metrics;
   log: Logger;
+  /** How checkpoint writes wait out a busy ledger; default CHECKPOINT_RETRY. */
+  ledgerRetry?: LedgerWriteRetry;
 }
 
 interface AudioCheckpoint {
@@ -107,7 +111,9 @@ export async function processRecording(file: ClaimedFile, deps: ProcessDeps, sig
   const row = await ledger.get(file.seq);
   // past the audio redaction the local copy is the redacted one: it keeps the recording's identity
   const resumed = await run('fetch', () => redactedLocalCopy(ledger, row, signal));
-  let localPath = resumed?.localPath ?? (await run('fetch', () => source.fetch(file, row?.localPath, signal)));
+  // a move cut short by a crash or a failed ledger write: the audio is at one end of it
+  const known = resumed ? undefined : await locateAudio(ledger, file, row?.localPath);
+  let localPath = resumed?.localPath ?? (await run('fetch', () => source.fetch(file, known, signal)));
   await ledger.setLocalPath(file.seq, localPath);
   const sha256 = resumed?.sha256 ?? (await run('fetch', () => sha256File(localPath, signal)));
   const id = recordingIdOf(sha256);
@@ -120,7 +126,7 @@ export async function processRecording(file: ClaimedFile, deps: ProcessDeps, sig
     localPath = await run('redact', () => redactDuplicate({ seq: file.seq, id, localPath: dupAt, workDir: dupDir, ledger, signal, log }));
     const named = { ...file, fileName: file.fileName.replace(/\.[^.]*$/, '') + path.extname(localPath) };
     const archived = localPath;
-    await run('archive', () => archiveRecording(archived, named, id, deps.paths.processedDir));
+    await run('archive', () => archiveRecording(archived, named, id, deps.paths.processedDir, ledger));
     await rm(dupDir, { recursive: true, force: true });
     await run('complete', () => source.complete(file, signal));
     await ledger.finish(file.seq, 'duplicate', { duplicateOf: identity.duplicateOf });
@@ -131,7 +137,8 @@ export async function processRecording(file: ClaimedFile, deps: ProcessDeps, sig
   const checkpoints = await ledger.checkpoints(id);
   const save = async (name: string, value: string) => {
     checkpoints.set(name, value);
-    await ledger.saveCheckpoint(id, name, value);
+    // a checkpoint may hold a paid transcript: wait out a busy ledger rather than lose it
+    await retryLedgerWrite(() => ledger.saveCheckpoint(id, name, value), deps.ledgerRetry);
   };
 
   if (enrichment.skip) {
@@ -244,8 +251,7 @@ async function finishAtSource(
   if (!checkpoints.has(`archive:${file.seq}`)) {
     // a redacted copy written as FLAC (no encoder for the original codec) is named so
     const named = { ...file, fileName: file.fileName.replace(/\.[^.]*$/, '') + path.extname(localPath) };
-    const archived = await run('archive', () => archiveRecording(localPath, named, id, deps.paths.processedDir));
-    await deps.ledger.setLocalPath(file.seq, archived);
+    const archived = await run('archive', () => archiveRecording(localPath, named, id, deps.paths.processedDir, deps.ledger));
     // a retried recording came from failed/: its old error report no longer holds
     if (isInside(deps.paths.failedDir, localPath)) await rm(`${localPath}.error.json`, { force: true });
     await save(`archive:${file.seq}`, archived);

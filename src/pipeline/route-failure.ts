@@ -3,10 +3,11 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { innerError, messageOf, stageOf } from '../errors.ts';
 import { atomicWrite } from '../files/atomic-write.ts';
-import { exists, freeName, moveFile } from '../files/move-file.ts';
+import { exists, freeName } from '../files/move-file.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { ClaimedFile } from '../recording.ts';
 import { isInside } from './archive-recording.ts';
+import { locateAudio, recordedMove } from './recorded-move.ts';
 import type { Outcome } from './outcome.ts';
 
 export interface FailureDeps {
@@ -35,15 +36,20 @@ export async function routeFailure(
   const id = row?.id;
   const retryAt = options.transient && deps.sweepAfterMs > 0 ? Date.now() + deps.sweepAfterMs : undefined;
   try {
-    const local = row?.localPath ?? (file.source === 'inbox' ? file.path : undefined);
+    // the ledger's path may be one a cut-short move left behind: look at both ends of it
+    const local = (await locateAudio(deps.ledger, file, row?.localPath)) ?? row?.localPath;
     let failedPath = path.join(deps.paths.failedDir, file.fileName);
     if (local && isInside(deps.paths.failedDir, local)) failedPath = local;
     else if (stage === 'complete') {
       // published and archived already: the audio stays in processed/, only the source action is owed
-    } else if (local && (await exists(local))) {
-      failedPath = await freeName(deps.paths.failedDir, file.fileName, id ?? `#${file.seq}`);
-      await moveFile(local, failedPath);
-      await deps.ledger.setLocalPath(file.seq, failedPath);
+    } else if (local && (await locateAudio(deps.ledger, file, local)) === local) {
+      const target = await freeName(deps.paths.failedDir, file.fileName, id ?? `#${file.seq}`);
+      await recordedMove(deps.ledger, file.seq, local, target).catch(async (error: unknown) => {
+        // moved, but the ledger did not follow: the recorded intent still finds it; write the report
+        if (!(await exists(target))) throw error;
+        deps.log.warn({ err: error, seq: file.seq, failedPath: target }, 'moved to failed/, but the ledger could not record the new path');
+      });
+      failedPath = target;
     }
     const report = {
       id: id ?? null,

@@ -36,6 +36,10 @@ export interface Notifier {
   /** The source works again after an outage that was alerted. */
   sourceRecovered(source: string, downForMs: number): Promise<void>;
   summary(summary: RunSummary): Promise<void>;
+  /** Service-level trouble paused intake (sent once per outage); recordings wait, none failed. */
+  servicePaused?(component: string, reason: string): Promise<void>;
+  /** The paused component passed its check again; intake resumed. */
+  serviceResumed?(component: string, downForMs: number): Promise<void>;
   /** Waits (bounded) for queued alerts at shutdown. */
   close?(timeoutMs?: number): Promise<void>;
   /** Readiness/doctor check; throws when unusable. */

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { basename, extname } from 'node:path';
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, toFile } from 'openai';
 import type { TranscriptionDiarized } from 'openai/resources/audio/transcriptions';
-import { AbortedError, PermanentError, TransientError, parseRetryAfter } from '../errors.ts';
+import { AbortedError, PermanentError, ServiceError, TransientError, parseRetryAfter } from '../errors.ts';
 import type { Segment } from '../recording.ts';
 import type { TranscribeRequest, TranscribeResult, Transcriber } from './transcriber.ts';
 
@@ -156,6 +156,10 @@ export class OpenAiTranscriber implements Transcriber {
     if (error instanceof APIConnectionTimeoutError) {
       return new TransientError(`OpenAI did not answer within ${this.#timeoutMs} ms`, { system: 'openai', cause: error });
     }
+    if (error instanceof APIConnectionError && unreachableCode(error) !== undefined) {
+      // nothing listens or the name does not resolve: the API is down for every recording
+      return new ServiceError('openai', `unreachable (${unreachableCode(error)})`, { system: 'openai', cause: error });
+    }
     if (error instanceof APIConnectionError) {
       const reason = error.cause instanceof Error ? `: ${error.cause.message}` : '';
       return new TransientError(this.#scrub(`could not reach OpenAI${reason}`), { system: 'openai', cause: error });
@@ -171,7 +175,7 @@ export class OpenAiTranscriber implements Transcriber {
     const shouldRetry = error.headers?.get('x-should-retry');
 
     if (status === 429 && (error.code === 'insufficient_quota' || error.type === 'insufficient_quota')) {
-      return new PermanentError(`OpenAI quota exhausted; check the plan and billing of the account (${tag})`, context);
+      return new ServiceError('openai', `quota exhausted; check the plan and billing of the account (${tag})`, context);
     }
     if (shouldRetry === 'true' || (shouldRetry !== 'false' && isTransientStatus(status))) {
       return new TransientError(`OpenAI answered ${tag}: ${apiMessage}`, {
@@ -182,9 +186,9 @@ export class OpenAiTranscriber implements Transcriber {
     if (status === 413) {
       return new PermanentError(`the upload is over OpenAI's 25 MiB request limit (${tag}): ${apiMessage}`, context);
     }
-    if (status === 401) {
+    if (status === 401 || status === 403) {
       // the API echoes a masked key; leave it out altogether
-      return new PermanentError(`OpenAI rejected the API key; check OPENAI_API_KEY (${tag})`, context);
+      return new ServiceError('openai', `key rejected; check OPENAI_API_KEY (${tag})`, context);
     }
     return new PermanentError(`OpenAI rejected the transcription (${tag}): ${apiMessage}`, context);
   }
@@ -192,6 +196,19 @@ export class OpenAiTranscriber implements Transcriber {
   #scrub(message: string): string {
     return this.#apiKey.length >= 8 ? message.replaceAll(this.#apiKey, '[redacted]') : message;
   }
+}
+
+/** Connection errors that mean no server is there at all (as opposed to one dropped request). */
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+function unreachableCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && current instanceof Object; depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && UNREACHABLE.has(code)) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
 
 function isTransientStatus(status: number): boolean {

@@ -5,9 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { resolveAudioTool } from '../../src/audio/audio-tools.ts';
 import { createOpenAiEmulator } from '../../src/emulators/openai-emulator.ts';
 import type { RunningOpenAiEmulator } from '../../src/emulators/openai-emulator.ts';
-import { AbortedError, PermanentError, TransientError } from '../../src/errors.ts';
+import { AbortedError, PermanentError, ServiceError, TransientError } from '../../src/errors.ts';
 import { OpenAiTranscriber, isoCodeOf } from '../../src/transcribe/openai-transcriber.ts';
 import type { OpenAiTranscriberOptions } from '../../src/transcribe/openai-transcriber.ts';
 
@@ -22,7 +23,7 @@ const path = (name: string): string => join(dir, name);
 const sha256Of = async (name: string): Promise<string> => createHash('sha256').update(await readFile(path(name))).digest('hex');
 const transcriber = (model: string, options: Partial<OpenAiTranscriberOptions> = {}) =>
   new OpenAiTranscriber({ apiKey: API_KEY, baseURL: server.url, model, ...options });
-const ffmpeg = (...args: string[]) => run('ffmpeg', ['-v', 'error', '-y', ...args]);
+const ffmpeg = (...args: string[]) => run(resolveAudioTool('ffmpeg').path, ['-v', 'error', '-y', ...args]);
 const tone = (seconds: number, frequency = 440) => ['-f', 'lavfi', '-i', `sine=frequency=${frequency}:duration=${seconds}`];
 async function until(condition: () => boolean): Promise<void> {
   for (let i = 0; i < 500 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
@@ -179,11 +180,12 @@ describe('OpenAiTranscriber: error classification', () => {
     expect(unknown).toMatchObject({ name: 'PermanentError', status: 404 });
   });
 
-  it('makes quota exhaustion and the 25 MiB limit permanent', async () => {
+  it('makes quota exhaustion service-level (pauses intake) and the 25 MiB limit permanent', async () => {
     emulator.faults.quota();
     const quota = await failure(transcriber('whisper-1').transcribe({ filePath: path('call.flac'), durationSeconds: 12 }));
-    expect(quota).toBeInstanceOf(PermanentError);
-    expect(quota.message).toMatch(/^OpenAI quota exhausted/);
+    expect(quota).toBeInstanceOf(ServiceError);
+    expect(quota).toMatchObject({ component: 'openai', status: 429 });
+    expect(quota.message).toMatch(/^openai: quota exhausted/);
 
     const tooBig = await failure(transcriber('whisper-1').transcribe({ filePath: path('big.wav'), durationSeconds: 840 }));
     expect(tooBig).toBeInstanceOf(PermanentError);
@@ -196,8 +198,9 @@ describe('OpenAiTranscriber: error classification', () => {
     const error = await failure(
       transcriber('whisper-1', { apiKey: wrongKey }).transcribe({ filePath: path('call.flac'), durationSeconds: 12 }),
     );
-    expect(error).toBeInstanceOf(PermanentError);
-    expect(error).toMatchObject({ status: 401 });
+    expect(error).toBeInstanceOf(ServiceError);
+    expect(error).toMatchObject({ status: 401, component: 'openai' });
+    expect(error.message).toMatch(/^openai: key rejected/);
     expect(error.message).toContain('OPENAI_API_KEY');
     expect(error.message).not.toContain('9900');
     expect(error.message).not.toContain('sk-proj');
@@ -213,6 +216,23 @@ describe('OpenAiTranscriber: error classification', () => {
     const slow = await failure(transcriber('whisper-1', { timeoutMs: 300 }).transcribe({ filePath: path('call.flac'), durationSeconds: 12 }));
     expect(slow).toBeInstanceOf(TransientError);
     expect(slow.message).toContain('300 ms');
+  });
+
+  it('makes an API that nobody answers at (connection refused) service-level, not a recording failure', async () => {
+    const closed = await import('node:net').then(
+      (net) =>
+        new Promise<number>((resolve) => {
+          const probe = net.createServer().listen(0, '127.0.0.1', () => {
+            const port = (probe.address() as { port: number }).port;
+            probe.close(() => resolve(port));
+          });
+        }),
+    );
+    const error = await failure(
+      transcriber('whisper-1', { baseURL: `http://127.0.0.1:${closed}/v1` }).transcribe({ filePath: path('call.flac'), durationSeconds: 12 }),
+    );
+    expect(error).toBeInstanceOf(ServiceError);
+    expect(error.message).toBe('openai: unreachable (ECONNREFUSED)');
   });
 });
 

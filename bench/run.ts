@@ -3,6 +3,7 @@
  * ratios. Benchmarks measure; tests check behaviour. Names: see BENCHES below.
  */
 import { billingRatio } from './billing.ts';
+import { memoryBench } from './memory.ts';
 import { notionBench } from './notion.ts';
 import { pipelineThroughput } from './pipeline-throughput.ts';
 import { redactionBench } from './redaction.ts';
@@ -16,6 +17,7 @@ const BENCHES: Record<string, Bench> = {
   notion: notionBench,
   billing: billingRatio,
   redaction: redactionBench,
+  memory: memoryBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -7,6 +7,7 @@ import { serveApp, type ServedApp } from './http/serve-app.ts';
 import { createHttpApp } from './http/http-app.ts';
 import { Readiness } from './http/readiness.ts';
 import { InboxHandler } from './inbox/inbox-handler.ts';
+import { InboxRefusals } from './inbox/inbox-refusals.ts';
 import { SftpHandler } from './sftp/sftp-handler.ts';
 import { SftpPoller } from './sftp/sftp-poller.ts';
 import { SourceHealth } from './sftp/source-health.ts';
@@ -83,7 +84,7 @@ export class Service {
       notifier: this.notifier,
       metrics: this.metrics,
     });
-    this.handlers = { inbox: new InboxHandler() };
+    this.handlers = { inbox: new InboxHandler(config.paths.inboxDir) };
     if (config.sftp) {
       this.sftpHealth = new SourceHealth('sftp', {
         log: log.child({ component: 'sftp' }),
@@ -195,6 +196,7 @@ export class Service {
 
   private startFlow(continuous: boolean, onOutcome?: (outcome: Outcome) => void): RunningPipeline {
     const { config, log, metrics, ledger } = this;
+    const inboxRefusals = new InboxRefusals({ log, metrics });
     const sources: FlowSources = {
       inbox: config.inbox.enabled
         ? {
@@ -204,6 +206,7 @@ export class Service {
             rescanIntervalMs: config.inbox.rescanIntervalMs,
             log,
             onClose: (closing) => this.watcherClosings.push(closing),
+            onRefusal: (where, reason) => inboxRefusals.report(where, reason),
           }
         : undefined,
       sftp:

@@ -1,5 +1,6 @@
 import { copyFile, mkdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import path from 'node:path';
+import { pathInside } from './path-inside.ts';
 
 /**
  * Moves a file, creating the target folder. Across file systems (EXDEV: a Docker volume, another
@@ -18,12 +19,15 @@ export async function moveFile(from: string, to: string): Promise<void> {
   }
 }
 
-/** A free name in `folder` for `fileName`: itself, or with ` (<tag>)` before the extension. */
+/**
+ * A free name in `folder` for `fileName`: itself, or with ` (<tag>)` before the extension.
+ * Throws PermanentError when the name would leave `folder` (a `/` or `..` from a source).
+ */
 export async function freeName(folder: string, fileName: string, tag: string): Promise<string> {
-  const first = path.join(folder, fileName);
+  const first = pathInside(folder, fileName);
   if (!(await exists(first))) return first;
   const ext = path.extname(fileName);
-  return path.join(folder, `${fileName.slice(0, fileName.length - ext.length)} (${tag})${ext}`);
+  return pathInside(folder, `${fileName.slice(0, fileName.length - ext.length)} (${tag})${ext}`);
 }
 
 export async function exists(file: string): Promise<boolean> {

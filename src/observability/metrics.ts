@@ -92,6 +92,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly filesRefused = new Counter({
+    name: 'files_refused_total',
+    help: 'Source entries left untouched because their name or path is unsafe (a "/" or NUL from a server, a symlink, an undecodable name), counted once per entry per process.',
+    labelNames: ['source', 'reason'] as const,
+    registers: [this.registry],
+  });
+
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
   }

@@ -121,6 +121,8 @@ export async function processRecording(file: ClaimedFile, deps: ProcessDeps, sig
 
   const identity = await ledger.setIdentity(file.seq, sha256, id);
   if (identity.duplicateOf) {
+    const gone = await abandonIfSuperseded(file, id, localPath, source, run, 'archive', deps);
+    if (gone) return gone;
     const dupDir = path.join(deps.paths.workDir, `${id}-duplicate-${file.seq}`);
     const dupAt = localPath;
     localPath = await run('redact', () => redactDuplicate({ seq: file.seq, id, localPath: dupAt, workDir: dupDir, ledger, signal, log }));
@@ -210,6 +212,8 @@ export async function processRecording(file: ClaimedFile, deps: ProcessDeps, sig
     ...(enrichment.attention ? { needsAttention: enrichment.attention } : {}),
   };
 
+  const changed = await abandonIfSuperseded(file, id, localPath, source, run, 'publish', deps);
+  if (changed) return changed;
   let playback: PlaybackAudio | undefined;
   for (const publisher of deps.publishers) {
     const name = `publish:${publisher.name}`;
@@ -227,6 +231,8 @@ export async function processRecording(file: ClaimedFile, deps: ProcessDeps, sig
     await save(name, reference);
   }
 
+  const gone = await abandonIfSuperseded(file, id, localPath, source, run, 'archive', deps);
+  if (gone) return gone;
   await finishAtSource(file, id, localPath, source, checkpoints, save, run, deps, signal);
   await ledger.finish(file.seq, 'done');
   await rm(workDir, { recursive: true, force: true });
@@ -260,6 +266,28 @@ async function finishAtSource(
     const done = await run('complete', () => source.complete(file, signal));
     await save(`complete:${file.seq}`, done);
   }
+}
+
+/**
+ * Ends this attempt as `skipped` (the reason kept as the row's attention note) when the source says
+ * the file changed since it was claimed (a writer that paused, then went on): the new content is
+ * a new ledger key, found and processed again, so this half is neither archived nor completed.
+ */
+async function abandonIfSuperseded(
+  file: ClaimedFile,
+  id: string,
+  localPath: string,
+  source: SourceHandler,
+  run: Run,
+  stage: StageName,
+  deps: ProcessDeps,
+): Promise<Outcome | undefined> {
+  const reason = await run(stage, async () => source.superseded?.(file, localPath));
+  if (reason === undefined) return undefined;
+  await deps.ledger.setAttention(file.seq, `superseded: ${reason}`);
+  await deps.ledger.finish(file.seq, 'skipped');
+  deps.log.warn({ seq: file.seq, recordingId: id, reason }, 'attempt abandoned: the file changed');
+  return { kind: 'skipped', file, id, reason };
 }
 
 /** Probe and normalize once; a checkpoint whose files are still on disk is reused. */

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { innerError, messageOf, stageOf } from '../errors.ts';
 import { atomicWrite } from '../files/atomic-write.ts';
+import { inboxRefusal } from '../inbox/inbox-guard.ts';
 import { exists, freeName } from '../files/move-file.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { ClaimedFile } from '../recording.ts';
@@ -12,7 +13,8 @@ import type { Outcome } from './outcome.ts';
 
 export interface FailureDeps {
   ledger: Ledger;
-  paths: { failedDir: string; workDir: string };
+  /** With `inboxDir`, an inbox file whose real path leaves the inbox is never moved. */
+  paths: { failedDir: string; workDir: string; inboxDir?: string };
   log: Logger;
   /** Delay before a recording that failed by transient errors only is retried by the sweep; 0: never. */
   sweepAfterMs: number;
@@ -42,6 +44,8 @@ export async function routeFailure(
     if (local && isInside(deps.paths.failedDir, local)) failedPath = local;
     else if (stage === 'complete') {
       // published and archived already: the audio stays in processed/, only the source action is owed
+    } else if (local && file.source === 'inbox' && deps.paths.inboxDir && local === file.path && (await inboxRefusal(deps.paths.inboxDir, local))) {
+      // a symlink, or reached through one: moving it would take a file from outside the inbox
     } else if (local && (await locateAudio(deps.ledger, file, local)) === local) {
       const target = await freeName(deps.paths.failedDir, file.fileName, id ?? `#${file.seq}`);
       await recordedMove(deps.ledger, file.seq, local, target).catch(async (error: unknown) => {

@@ -1,5 +1,6 @@
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { pathInside } from '../files/path-inside.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { SourceHandler } from '../pipeline/source-handler.ts';
 import type { ClaimedFile } from '../recording.ts';
@@ -26,7 +27,8 @@ export class SftpHandler implements SourceHandler {
   async fetch(file: ClaimedFile, knownLocalPath: string | undefined, signal: AbortSignal): Promise<string> {
     // an earlier attempt's copy (work/, failed/ or processed/) is reused when whole
     if (knownLocalPath && (await sizeOf(knownLocalPath)) === file.size) return knownLocalPath;
-    const target = path.join(this.deps.workDir, 'downloads', `${file.seq}-${file.fileName}`);
+    // the walker refuses names with "/"; this holds even for a ledger row from before that check
+    const target = pathInside(path.join(this.deps.workDir, 'downloads'), `${file.seq}-${file.fileName}`);
     if ((await sizeOf(target)) === file.size) return target;
     await mkdir(path.dirname(target), { recursive: true });
     return this.downloads.run(async () => {

@@ -60,10 +60,23 @@ export class SftpPoller {
     return this.poll(signal);
   }
 
+  /** Names already reported; bounded, so a server listing endless new bad names cannot grow it. */
+  private readonly reported = new Set<string>();
+
+  /** A refused name is reported once per process (every poll lists it again), then left alone. */
+  private refused(folder: string, name: string, reason: string): void {
+    const key = `${folder}\0${name}`;
+    if (this.reported.has(key)) return;
+    if (this.reported.size >= 10_000) this.reported.clear();
+    this.reported.add(key);
+    this.deps.metrics.filesRefused.inc({ source: 'sftp', reason: 'unsafe name' });
+    this.deps.log.warn({ folder, name, reason }, 'SFTP entry refused: its name could point outside its folder; left on the server');
+  }
+
   private async list(signal?: AbortSignal): Promise<RemoteFile[]> {
     const session = await SftpSession.open(this.settings, { metrics: this.deps.metrics, signal });
     try {
-      return await session.walk();
+      return await session.walk(undefined, { onRefusedName: (folder, name, reason) => this.refused(folder, name, reason) });
     } finally {
       await session.end();
     }

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { basename, extname } from 'node:path';
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, toFile } from 'openai';
+import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, toStreamingFile } from 'openai';
 import type { TranscriptionDiarized } from 'openai/resources/audio/transcriptions';
 import { AbortedError, PermanentError, ServiceError, TransientError, parseRetryAfter } from '../errors.ts';
 import type { Segment } from '../recording.ts';
@@ -75,11 +75,14 @@ export class OpenAiTranscriber implements Transcriber {
     const { signal } = request;
     try {
       signal?.throwIfAborted();
-      // toFile buffers the stream into a File: a bare ReadStream would be sent as a streaming
-      // body, which openai ≥ 6.47 never retries (api-contracts trap 2); re-opened on every call
+      // streamed from disk, never buffered: a File (toFile, or even a file-backed Blob, which
+      // Node 20 reads ahead whole) held each 24 MiB request two or three times over (issue 9).
+      // The SDK does not retry a streaming body (api-contracts trap 2), which costs nothing
+      // here: it makes one attempt anyway (maxRetries 0) and the pipeline's retry calls this
+      // again, re-opening the file.
       const name = basename(request.filePath);
       const type = MEDIA_TYPES[extname(name).toLowerCase()];
-      const file = await toFile(createReadStream(request.filePath), name, type === undefined ? undefined : { type });
+      const file = toStreamingFile(createReadStream(request.filePath, { highWaterMark: 64 * 1024 }), name, type === undefined ? undefined : { type });
       signal?.throwIfAborted();
       const common = { file, model: this.model, ...(request.language === undefined ? {} : { language: request.language }) };
       const options = signal === undefined ? {} : { signal };

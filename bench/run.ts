@@ -7,6 +7,7 @@ import { memoryBench } from './memory.ts';
 import { instancesBench } from './instances.ts';
 import { notionBench } from './notion.ts';
 import { pipelineThroughput } from './pipeline-throughput.ts';
+import { redactionBench } from './redaction.ts';
 import { sftpBench } from './sftp.ts';
 
 type Bench = () => Promise<void>;
@@ -16,6 +17,7 @@ const BENCHES: Record<string, Bench> = {
   sftp: sftpBench,
   notion: notionBench,
   billing: billingRatio,
+  redaction: redactionBench,
   memory: memoryBench,
   instances: instancesBench,
 };

@@ -114,6 +114,7 @@ export const envSchema = z.object({
         z.array(z.enum(['pci', 'ssn', 'phone', 'email'], 'must be a comma list of pci, ssn, phone, email, or none')),
       ]),
     ),
+  REDACT_AUDIO: z.enum(['mute', 'beep', 'off']).default('mute'),
 });
 
 export type Env = z.output<typeof envSchema>;

@@ -86,6 +86,8 @@ export interface Config {
     agentChannel: 'none' | 'left' | 'right';
   };
   redact: RedactKind[];
+  /** REDACT_AUDIO: mute (default) or beep what redaction masked in the audio kept, or leave it (off). */
+  redactAudio: 'mute' | 'beep' | 'off';
   alerts: { summaryIntervalMs: number };
   /** `FFMPEG_PATH` / `FFPROBE_PATH` as set (checked executable); unset → `PATH`, then the npm-shipped build. */
   audioTools: { ffmpegPath?: string; ffprobePath?: string };
@@ -208,6 +210,7 @@ export function loadConfig(
       agentChannel: e.AGENT_CHANNEL,
     },
     redact: e.REDACT,
+    redactAudio: e.REDACT_AUDIO,
     alerts: { summaryIntervalMs: e.SUMMARY_INTERVAL_MS },
     audioTools: {
       ffmpegPath: e.FFMPEG_PATH === undefined ? undefined : path.resolve(e.FFMPEG_PATH),

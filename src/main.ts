@@ -263,6 +263,7 @@ export class Service {
       },
       enrich: buildCallEnricher(config.five9),
       redact: buildRedactor(config.redact),
+      redactAudio: config.redactAudio,
       metrics,
       log,
     };

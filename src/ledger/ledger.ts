@@ -1,5 +1,6 @@
 import type { ClaimedFile, FoundFile, RecordingState, SourceKind } from '../recording.ts';
 import type { SourceHistory } from './source-history.ts';
+import type { RecordingIndex } from './recording-index.ts';
 
 /** One ledger row, as `status` and `retry` show it. */
 export interface LedgerRow {
@@ -93,6 +94,11 @@ export interface Ledger {
   oldestPendingAgeSeconds(): Promise<number>;
   /** The walk bookkeeping of one source (last full walk, settled folders). */
   sourceHistory(source: SourceKind): SourceHistory;
+  /**
+   * The console's read side (filters, full-text search over redacted transcripts). Optional so a
+   * ledger without it still runs the pipeline; the console then lists nothing searchable.
+   */
+  recordingIndex?(): RecordingIndex;
   /** Throws when the store is unusable (for /ready and doctor). */
   ping(): Promise<void>;
   close(): Promise<void>;

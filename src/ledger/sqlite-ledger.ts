@@ -6,8 +6,10 @@ import type { IdentityResult, Ledger, LedgerRow, LedgerStatus } from './ledger.t
 import { migrateSqlite } from './sqlite-migrations.ts';
 import type { SourceHistory } from './source-history.ts';
 import { SqliteSourceHistory } from './sqlite-source-history.ts';
+import type { RecordingIndex } from './recording-index.ts';
+import { SqliteRecordingIndex } from './sqlite-recording-index.ts';
 
-interface Row {
+export interface Row {
   seq: number;
   source: FoundFile['source'];
   path: string;
@@ -251,6 +253,10 @@ export class SqliteLedger implements Ledger {
     return new SqliteSourceHistory(this.db, source, this.now);
   }
 
+  recordingIndex(): RecordingIndex {
+    return new SqliteRecordingIndex(this.db, this.now);
+  }
+
   async ping(): Promise<void> {
     this.stmt.ping.get();
   }
@@ -273,7 +279,7 @@ function toClaimedFile(r: Row): ClaimedFile {
   };
 }
 
-function toLedgerRow(r: Row): LedgerRow {
+export function toLedgerRow(r: Row): LedgerRow {
   return {
     ...toClaimedFile(r),
     id: r.id ?? undefined,

@@ -53,6 +53,20 @@ const MIGRATIONS: string[] = [
      settled_at INTEGER NOT NULL,
      PRIMARY KEY (source, folder)
    );`,
+  // the console: call metadata and the redacted transcript text of each published recording, full-text searchable
+  `CREATE TABLE transcript_index (
+     entry INTEGER PRIMARY KEY,
+     recording_id TEXT NOT NULL UNIQUE,
+     call_time TEXT,
+     call_ms INTEGER,
+     agent TEXT,
+     campaign TEXT,
+     caller TEXT,
+     indexed_at INTEGER NOT NULL
+   );
+   CREATE INDEX transcript_index_by_agent ON transcript_index (agent);
+   CREATE INDEX transcript_index_by_campaign ON transcript_index (campaign);
+   CREATE VIRTUAL TABLE transcript_text USING fts5 (text, tokenize = 'unicode61 remove_diacritics 2');`,
 ];
 
 export function migrateSqlite(db: Database.Database): void {

@@ -11,6 +11,8 @@ const TOOLS = {
   openssl: { package: 'openssl', found: () => findExecutable('openssl') !== undefined },
   /** `promtool check metrics` on /metrics. */
   promtool: { package: 'prometheus', found: () => findExecutable('promtool') !== undefined },
+  /** Debian's Chromium, driven headless by playwright-core in the console's browser test. */
+  chromium: { package: 'chromium', found: () => executableProblem('/usr/bin/chromium') === undefined },
   /** An ffmpeg that encodes GSM 6.10 (libgsm): Debian's; the npm-shipped build has no libgsm. */
   'gsm-encoder': { package: 'ffmpeg', found: async () => canEncode('gsm_ms', resolveAudioTool('ffmpeg').path).catch(() => false) },
 } satisfies Record<string, { package: string; found: () => boolean | Promise<boolean> }>;

@@ -168,13 +168,14 @@ export class Service {
       onReport: (report) => this.metrics.pipelineHealth.set(report.ready ? 1 : 0),
     });
     const index = this.ledger.recordingIndex?.();
+    const enrich = buildCallEnricher(this.config.five9);
     if (index) await backfillSearchIndex(index, this.config.paths.transcriptsDir, this.log.child({ component: 'console' }));
     const app = createHttpApp({
       readiness,
       metrics: this.metrics,
       refreshGauges: async () => this.metrics.oldestPendingAge.set(await this.ledger.oldestPendingAgeSeconds()),
       console: index && {
-        store: new ConsoleStore(this.ledger, index, this.config.paths),
+        store: new ConsoleStore(this.ledger, index, this.config.paths, (row) => enrich(row).call),
         credentials: this.config.http.console,
         onRetried: () => this.resumeListeners.forEach((listener) => listener()),
       },

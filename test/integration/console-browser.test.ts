@@ -134,6 +134,9 @@ tools.describe('web console in headless Chromium (real service, OpenAI emulator)
     const failed = rows().filter({ hasText: 'carol@example.com' });
     expect(await failed.getAttribute('data-state')).toBe('failed');
     expect(await failed.locator('td.reason').innerText()).toMatch(/400/);
+    // not published, yet its call metadata shows (from the Five9 file name)
+    expect(await failed.locator('td:nth-child(8)').innerText()).toBe('carol@example.com');
+    expect(await failed.locator('td:nth-child(9)').innerText()).toBe('Sales');
     const alice = rows().filter({ hasText: 'alice@example.com' });
     expect(await alice.innerText()).toContain('2026-11-02 15:04 UTC');
     expect(await alice.innerText()).toContain('Sales');

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.ts';
 import { ConsoleStore } from '../../src/http/console/console-store.ts';
+import { buildCallEnricher } from '../../src/five9/call-enricher.ts';
 import { createHttpApp } from '../../src/http/http-app.ts';
 import { isLoopbackHost } from '../../src/http/is-loopback-host.ts';
 import { Readiness } from '../../src/http/readiness.ts';
@@ -17,6 +18,7 @@ import pino from 'pino';
 // The console's routes through Hono's app.request(): a real SQLite ledger and real folders, no port.
 
 const ORIGIN = 'http://localhost';
+const WAITING = '5554445555 Sales by dave@example.com @ 1_00_00 PM.wav';
 
 interface Fixture {
   root: string;
@@ -47,7 +49,7 @@ function doc(id: string, fileName: string, call: CallMetadata, segments: Segment
 
 /** Claims a file in the ledger and drives its row to `state`, the way the pipeline does. */
 async function addRow(ledger: SqliteLedger, name: string, id: string | undefined, state: 'done' | 'failed' | 'pending', localPath?: string): Promise<number> {
-  const claimed = await ledger.claim({ source: 'inbox', path: `/in/${name}`, relativePath: name, fileName: name, size: 100, mtimeMs: 1 });
+  const claimed = await ledger.claim({ source: 'inbox', path: `/in/${name}`, relativePath: name, fileName: path.basename(name), size: 100, mtimeMs: 1 });
   if (!claimed) throw new Error('not claimed');
   if (state === 'pending') {
     await ledger.release(claimed.seq);
@@ -105,14 +107,15 @@ async function build(credentials?: { user: string; password: string }): Promise<
   await ledger.saveCheckpoint('a1a1a1a1a1a1a1a1', 'publish:notion', JSON.stringify({ pageId: '1234abcd-1234-abcd-1234-abcd1234abcd', appendedBlocks: 2 }));
   seqs['broken.wav'] = await addRow(ledger, 'broken.wav', 'c3c3c3c3c3c3c3c3', 'failed');
   seqs['broken2.wav'] = await addRow(ledger, 'broken2.wav', undefined, 'failed');
-  seqs['waiting.wav'] = await addRow(ledger, 'waiting.wav', undefined, 'pending');
+  seqs['waiting.wav'] = await addRow(ledger, 'Sales/11_9_2026/5554445555 Sales by dave@example.com @ 1_00_00 PM.wav', undefined, 'pending');
 
   const fixture: Fixture = { root, ledger, seqs, retried: 0, app: undefined as never };
   fixture.app = createHttpApp({
     readiness: new Readiness([], { cacheMs: 0 }),
     metrics: new Metrics({ defaultMetrics: false }),
     console: {
-      store: new ConsoleStore(ledger, index, { transcriptsDir, processedDir }),
+      // what main.ts gives: the Five9 name parser, for rows not published yet
+      store: new ConsoleStore(ledger, index, { transcriptsDir, processedDir }, (row) => buildCallEnricher(loadConfig({}).five9)(row).call),
       credentials,
       onRetried: () => {
         fixture.retried += 1;
@@ -162,7 +165,9 @@ describe('web console (app.request, real SQLite ledger)', () => {
     expect(status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
     expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
-    expect(listed(html)).toEqual(['waiting.wav', 'broken2.wav', 'broken.wav', 'renewals.wav', 'sales.wav']);
+    expect(listed(html)).toEqual([WAITING, 'broken2.wav', 'broken.wav', 'renewals.wav', 'sales.wav']);
+    // a row not published yet shows the metadata of its Five9 file name
+    expect(html).toMatch(/<td class="nowrap">2026-11-09 13:00 UTC<\/td><td>dave@example.com<\/td><td>Sales<\/td><td>5554445555<\/td>/);
     expect(html).toContain('5 recordings');
     expect(html).toContain('alice@example.com');
     expect(html).toContain('2026-11-02 15:04 UTC');

@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Ledger, LedgerRow } from '../../ledger/ledger.ts';
 import type { IndexedRecording, IndexEntry, RecordingFilter, RecordingIndex } from '../../ledger/recording-index.ts';
-import type { TranscriptDocument } from '../../recording.ts';
+import type { CallMetadata, TranscriptDocument } from '../../recording.ts';
 import { isInside } from '../../pipeline/archive-recording.ts';
 
 /** Everything the recording page shows about one ledger row. */
@@ -44,10 +44,21 @@ export class ConsoleStore {
     private readonly ledger: Ledger,
     private readonly index: RecordingIndex,
     private readonly paths: { transcriptsDir: string; processedDir: string },
+    /**
+     * The call metadata a row's file name gives (the pipeline's Five9 enricher), shown for rows not
+     * published yet (pending, failed); the filters only know published ones.
+     */
+    private readonly callOf?: (row: LedgerRow) => CallMetadata,
   ) {}
 
-  list(filter: RecordingFilter, page: { offset: number; limit: number }): Promise<{ items: IndexedRecording[]; total: number }> {
-    return this.index.list(filter, page);
+  async list(filter: RecordingFilter, page: { offset: number; limit: number }): Promise<{ items: IndexedRecording[]; total: number }> {
+    const { items, total } = await this.index.list(filter, page);
+    return { total, items: items.map((item) => (item.callTime || item.agent || item.campaign || item.caller ? item : { ...this.named(item.row), row: item.row })) };
+  }
+
+  private named(row: LedgerRow): Omit<IndexedRecording, 'row'> {
+    const call = this.callOf?.(row) ?? {};
+    return { callTime: call.callTime, agent: call.agent, campaign: call.campaign, caller: call.caller };
   }
 
   facets(): Promise<{ agents: string[]; campaigns: string[] }> {
@@ -61,9 +72,9 @@ export class ConsoleStore {
   async recording(seq: number): Promise<RecordingDetail | undefined> {
     const row = await this.ledger.get(seq);
     if (!row) return undefined;
-    const detail: RecordingDetail = { row, hasAudio: (await this.audio(seq)) !== undefined };
+    const detail: RecordingDetail = { row, hasAudio: (await this.audio(seq)) !== undefined, meta: { id: row.id ?? '', ...this.named(row) } };
     if (!row.id) return detail;
-    detail.meta = await this.index.entry(row.id);
+    detail.meta = (await this.index.entry(row.id)) ?? detail.meta;
     detail.transcript = await this.transcript(row.id);
     const notion = (await this.ledger.checkpoints(row.id)).get('publish:notion');
     if (notion) detail.notionUrl = notionPageUrl(notion);

@@ -114,7 +114,7 @@ export function RecordingsPage(props: RecordingsPageProps) {
               <td>{row.stage ?? ''}</td>
               <td class="reason">{row.lastError ?? ''}</td>
               <td class="attention">{row.attention ?? ''}</td>
-              <td>{utcTime(meta.callTime)}</td>
+              <td class="nowrap">{utcTime(meta.callTime)}</td>
               <td>{meta.agent ?? ''}</td>
               <td>{meta.campaign ?? ''}</td>
               <td>{meta.caller ?? ''}</td>

@@ -403,3 +403,13 @@ describe('search index backfill', () => {
     }
   });
 });
+
+describe('console sources', () => {
+  it('name their JSX runtime in each .tsx file: the production image has no tsconfig.json for tsx to read', async () => {
+    const { readdir, readFile } = await import('node:fs/promises');
+    const dir = path.resolve(import.meta.dirname, '../../src/http/console');
+    const pages = (await readdir(dir)).filter((name) => name.endsWith('.tsx'));
+    expect(pages.length).toBeGreaterThan(3);
+    for (const name of pages) expect((await readFile(path.join(dir, name), 'utf8')).split('\n')[0], name).toBe('/** @jsxRuntime automatic @jsxImportSource hono/jsx */');
+  });
+});

@@ -1,4 +1,4 @@
-/** @jsxImportSource hono/jsx */
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { Segment } from '../../recording.ts';
 import type { RecordingDetail } from './console-store.ts';
 import { clock, utcTime } from './display.ts';

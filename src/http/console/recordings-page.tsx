@@ -1,4 +1,4 @@
-/** @jsxImportSource hono/jsx */
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
 import type { IndexedRecording, RecordingFilter } from '../../ledger/recording-index.ts';
 import { consoleQueryString, STATES } from './console-query.ts';
 import { utcTime } from './display.ts';

@@ -19,7 +19,9 @@ button { cursor: pointer; }
 form.inline { display: inline; }
 .state { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px; background: #e3e6eb; }
 .state-done { background: #d5f0dc; } .state-failed { background: #f8d4d4; } .state-pending, .state-processing { background: #fdf0c4; }
-.reason { color: #9b1c1c; min-width: 240px; max-width: 420px; overflow-wrap: anywhere; }
+.reason { color: #9b1c1c; max-width: 420px; overflow-wrap: anywhere; }
+td.reason:not(:empty) { min-width: 240px; }
+.scroll { overflow-x: auto; }
 td.nowrap { white-space: nowrap; }
 .attention { color: #8a5a00; }
 .notice { background: #e4efff; border: 1px solid #b7cff5; padding: 8px 12px; }

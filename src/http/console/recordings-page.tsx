@@ -82,6 +82,7 @@ export function RecordingsPage(props: RecordingsPageProps) {
         {total} recording{total === 1 ? '' : 's'}
         {total > 0 ? `, page ${page} of ${pages}` : ''}
       </p>
+      <div class="scroll">
       <table>
         <thead>
           <tr>
@@ -132,6 +133,7 @@ export function RecordingsPage(props: RecordingsPageProps) {
           ))}
         </tbody>
       </table>
+      </div>
       <nav class="pager" aria-label="pages">
         {page > 1 ? <a href={`/${consoleQueryString(filter, page - 1)}`} rel="prev">← newer</a> : null}
         {page < pages ? <a href={`/${consoleQueryString(filter, page + 1)}`} rel="next">older →</a> : null}

@@ -54,6 +54,8 @@ export const envSchema = z.object({
   DATABASE_URL: optionalText.pipe(
     z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL (unset means SQLite)').optional(),
   ),
+  LEASE_MS: int(1000).default(30_000),
+  PG_POOL_MAX: int(1, 100).default(10),
   OPENAI_API_KEY: optionalText,
   OPENAI_BASE_URL: optionalText.pipe(z.url().optional()),
   OPENAI_TIMEOUT_MS: int(1000).default(600_000),
@@ -115,6 +117,7 @@ export const envSchema = z.object({
         z.array(z.enum(['pci', 'ssn', 'phone', 'email'], 'must be a comma list of pci, ssn, phone, email, or none')),
       ]),
     ),
+  REDACT_AUDIO: z.enum(['mute', 'beep', 'off']).default('mute'),
 });
 
 export type Env = z.output<typeof envSchema>;

@@ -26,6 +26,8 @@ export interface Config {
     sqlitePath: string;
   };
   databaseUrl?: string;
+  /** PostgreSQL ledger (DATABASE_URL set): how long a claim lives without a heartbeat, and the pool size. */
+  database: { leaseMs: number; poolMax: number };
   inbox: { enabled: boolean; watch: boolean; stableMs: number; rescanIntervalMs: number };
   pipeline: {
     concurrency: number;
@@ -86,6 +88,8 @@ export interface Config {
     agentChannel: 'none' | 'left' | 'right';
   };
   redact: RedactKind[];
+  /** REDACT_AUDIO: mute (default) or beep what redaction masked in the audio kept, or leave it (off). */
+  redactAudio: 'mute' | 'beep' | 'off';
   alerts: { summaryIntervalMs: number };
   /** `FFMPEG_PATH` / `FFPROBE_PATH` as set (checked executable); unset → `PATH`, then the npm-shipped build. */
   audioTools: { ffmpegPath?: string; ffprobePath?: string };
@@ -140,6 +144,7 @@ export function loadConfig(
       sqlitePath: path.join(dataDir, 'pipeline.db'),
     },
     databaseUrl: e.DATABASE_URL,
+    database: { leaseMs: e.LEASE_MS, poolMax: e.PG_POOL_MAX },
     inbox: { enabled: true, watch: e.WATCH_INBOX, stableMs: e.INBOX_STABLE_MS, rescanIntervalMs: e.INBOX_RESCAN_INTERVAL_MS },
     pipeline: {
       concurrency: e.CONCURRENCY,
@@ -216,6 +221,7 @@ export function loadConfig(
       agentChannel: e.AGENT_CHANNEL,
     },
     redact: e.REDACT,
+    redactAudio: e.REDACT_AUDIO,
     alerts: { summaryIntervalMs: e.SUMMARY_INTERVAL_MS },
     audioTools: {
       ffmpegPath: e.FFMPEG_PATH === undefined ? undefined : path.resolve(e.FFMPEG_PATH),
@@ -252,8 +258,6 @@ function crossFieldProblems(e: Env): string[] {
       problems.push(message.startsWith('FIVE9_NAME_PATTERN') ? message : `FIVE9_NAME_PATTERN: ${message}`);
     }
   }
-  if (e.DATABASE_URL)
-    problems.push('DATABASE_URL: the PostgreSQL ledger is not available in this version; unset it to use SQLite at $DATA_DIR/pipeline.db');
   for (const variable of ['FFMPEG_PATH', 'FFPROBE_PATH'] as const) {
     const file = e[variable];
     const problem = file === undefined ? undefined : executableProblem(file);

@@ -173,7 +173,14 @@ export class Service {
     const app = createHttpApp({
       readiness,
       metrics: this.metrics,
-      refreshGauges: async () => this.metrics.oldestPendingAge.set(await this.ledger.oldestPendingAgeSeconds()),
+      refreshGauges: async () => {
+        this.metrics.oldestPendingAge.set(await this.ledger.oldestPendingAgeSeconds());
+        const shared = await this.ledger.gauges?.();
+        if (shared) {
+          for (const [state, n] of Object.entries(shared.pool)) this.metrics.ledgerPoolConnections.set({ state }, n);
+          this.metrics.ledgerLeasesHeld.set(shared.leasesHeld);
+        }
+      },
       console: index && {
         store: new ConsoleStore(this.ledger, index, this.config.paths, (row) => enrich(row).call),
         credentials: this.config.http.console,
@@ -279,6 +286,7 @@ export class Service {
       },
       enrich: buildCallEnricher(config.five9),
       redact: buildRedactor(config.redact),
+      redactAudio: config.redactAudio,
       metrics,
       log,
     };

@@ -9,7 +9,7 @@ import { SqliteSourceHistory } from './sqlite-source-history.ts';
 import type { RecordingIndex } from './recording-index.ts';
 import { SqliteRecordingIndex } from './sqlite-recording-index.ts';
 
-export interface Row {
+interface Row {
   seq: number;
   source: FoundFile['source'];
   path: string;
@@ -279,7 +279,7 @@ function toClaimedFile(r: Row): ClaimedFile {
   };
 }
 
-export function toLedgerRow(r: Row): LedgerRow {
+function toLedgerRow(r: Row): LedgerRow {
   return {
     ...toClaimedFile(r),
     id: r.id ?? undefined,

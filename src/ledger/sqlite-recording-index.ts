@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { IndexEntry, IndexedRecording, RecordingFilter, RecordingIndex } from './recording-index.ts';
-import { toLedgerRow, type Row } from './sqlite-ledger.ts';
+import { toLedgerRow, type RecordingRow as Row } from './ledger-rows.ts';
 import { searchTerms } from './search-terms.ts';
 
 const DAY_MS = 86_400_000;

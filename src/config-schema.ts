@@ -46,6 +46,9 @@ export const envSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: int(0).default(30_000),
   HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   HTTP_PORT: int(0, 65535).default(9464),
+  // the web console's HTTP Basic credentials; required when HTTP_HOST is not loopback (CONSOLE_PASSWORD is a secret)
+  CONSOLE_USER: optionalText,
+  CONSOLE_PASSWORD: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   DATABASE_URL: optionalText.pipe(

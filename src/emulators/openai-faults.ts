@@ -20,6 +20,9 @@ export interface FaultSpec {
 /** What the emulator does with the request it just took a fault for. */
 export type Fault = { kind: 'status'; spec: FaultSpec } | { kind: 'quota' } | { kind: 'drop' };
 
+/** A well-formed 200 whose content a structured-outputs client must not accept. */
+export type ChatAnswerFault = 'schema' | 'refusal';
+
 interface Queued {
   fault: Fault;
   remaining: number;
@@ -34,6 +37,7 @@ export class OpenAiFaults {
   /** Milliseconds every answer waits before it is written; 0 to answer at once. */
   delayMs = 0;
   readonly #queue: Queued[] = [];
+  readonly #answers: ChatAnswerFault[] = [];
   #holding = false;
   #parked: (() => void)[] = [];
 
@@ -50,6 +54,20 @@ export class OpenAiFaults {
   /** The next `count` requests lose their connection without any answer. */
   drop(count = 1): void {
     this.#push({ kind: 'drop' }, count);
+  }
+
+  /**
+   * The next `count` chat completions answer 200 with content that breaks the schema they were
+   * sent (`schema`: an outcome outside its enum, a field missing) or a refusal (`refusal`).
+   */
+  badAnswer(kind: ChatAnswerFault, count = 1): void {
+    if (!Number.isInteger(count) || count < 1) throw new RangeError(`fault count must be a positive integer, got ${count}`);
+    for (let i = 0; i < count; i += 1) this.#answers.push(kind);
+  }
+
+  /** The bad answer for the chat completion being handled, if one is queued. */
+  takeBadAnswer(): ChatAnswerFault | undefined {
+    return this.#answers.shift();
   }
 
   /** From now on, requests are read and then parked unanswered until `release()`. */
@@ -77,6 +95,7 @@ export class OpenAiFaults {
   /** Forgets queued faults and the delay, and releases parked requests. */
   reset(): void {
     this.#queue.length = 0;
+    this.#answers.length = 0;
     this.delayMs = 0;
     this.release();
   }

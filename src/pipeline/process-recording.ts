@@ -31,6 +31,8 @@ import type { Transcriber } from '../transcribe/transcriber.ts';
 import { archiveRecording, isInside } from './archive-recording.ts';
 import { locateAudio } from './recorded-move.ts';
 import type { Outcome } from './outcome.ts';
+import { addInsights, type InsightsSettings } from '../insights/add-insights.ts';
+import { measureTalk } from '../insights/measure-talk.ts';
 import type { SourceHandler } from './source-handler.ts';
 
 /** What the file name says about the call, and whether to transcribe it at all. */
@@ -71,6 +73,8 @@ export interface ProcessDeps {
   log: Logger;
   /** How checkpoint writes wait out a busy ledger; default CHECKPOINT_RETRY. */
   ledgerRetry?: LedgerWriteRetry;
+  /** INSIGHTS_MODEL set: a chat model's insights join the transcript before it is published. */
+  insights?: InsightsSettings;
 }
 
 interface AudioCheckpoint {
@@ -166,7 +170,8 @@ export async function processRecording(file: ClaimedFile, deps: ProcessDeps, sig
 
   const levels = speakersByLoudness && audio.tracks.length === 2 ? await run('transcribe', () => callLevels(audio.tracks, signal)) : undefined;
   const merged = mergeTracks(tracks, settings.agentChannel, { levels, activityDb: settings.silenceNoiseDb });
-  const doc: TranscriptDocument = {
+  const talk = await run('transcribe', () => measureTalk(audio, { agentChannel: settings.agentChannel, activityDb: settings.silenceNoiseDb, levels }));
+  let doc: TranscriptDocument = {
     id,
     sha256,
     source: file.source,
@@ -181,7 +186,10 @@ export async function processRecording(file: ClaimedFile, deps: ProcessDeps, sig
     segments: merged.segments,
     redactions: sumCounts(tracks.map((t) => t.redactions)),
     ...(enrichment.attention ? { needsAttention: enrichment.attention } : {}),
+    ...(talk ? { talk } : {}),
   };
+  const insights = deps.insights;
+  if (insights) doc = await run('insights', () => addInsights(doc, { ...insights, checkpoints, save, metrics, log, signal }));
 
   const changed = await abandonIfSuperseded(file, id, localPath, source, run, 'publish', deps);
   if (changed) return changed;
@@ -208,7 +216,8 @@ export async function processRecording(file: ClaimedFile, deps: ProcessDeps, sig
   await ledger.finish(file.seq, 'done');
   await rm(workDir, { recursive: true, force: true });
   log.info({ durationSeconds: audio.info.durationSeconds, billedSeconds: merged.billedSeconds }, 'recording done');
-  return { kind: 'done', file, id, audioSeconds: audio.info.durationSeconds, billedSeconds: merged.billedSeconds };
+  const usage = doc.insights?.usage ? { insights: { model: doc.insights.model, ...doc.insights.usage } } : {};
+  return { kind: 'done', file, id, audioSeconds: audio.info.durationSeconds, billedSeconds: merged.billedSeconds, ...usage };
 }
 
 type Run = <T>(stage: StageName, work: () => Promise<T>) => Promise<T>;

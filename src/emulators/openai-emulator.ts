@@ -192,7 +192,7 @@ export function createOpenAiEmulator(options: OpenAiEmulatorOptions = {}): OpenA
     }
     record.held = false;
 
-    const fault = faults.take();
+    const fault = faults.take(c.req.path);
     if (fault?.kind === 'drop') {
       dropConnection(c);
       return new Response(null, { status: 204 });
@@ -234,7 +234,7 @@ export function createOpenAiEmulator(options: OpenAiEmulatorOptions = {}): OpenA
     record.held = faults.holding;
     if (await faults.park()) await new Promise((resolve) => setTimeout(resolve, 10));
     record.held = false;
-    const fault = faults.take();
+    const fault = faults.take(c.req.path);
     if (fault?.kind === 'drop') {
       dropConnection(c);
       return new Response(null, { status: 204 });

@@ -15,6 +15,8 @@ export interface FaultSpec {
   body?: object;
   /** How many requests answer this fault; default 1. */
   count?: number;
+  /** Only requests whose path ends with this answer the fault (e.g. `/chat/completions`); default any. */
+  path?: string;
 }
 
 /** What the emulator does with the request it just took a fault for. */
@@ -100,12 +102,13 @@ export class OpenAiFaults {
     this.release();
   }
 
-  /** The fault for the request being handled, if one is queued. */
-  take(): Fault | undefined {
-    const head = this.#queue[0];
+  /** The fault for the request being handled (at `path`), if one is queued for it. */
+  take(path = ''): Fault | undefined {
+    const index = this.#queue.findIndex(({ fault }) => fault.kind !== 'status' || fault.spec.path === undefined || path.endsWith(fault.spec.path));
+    const head = this.#queue[index];
     if (head === undefined) return undefined;
     head.remaining -= 1;
-    if (head.remaining <= 0) this.#queue.shift();
+    if (head.remaining <= 0) this.#queue.splice(index, 1);
     return head.fault;
   }
 

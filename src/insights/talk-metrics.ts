@@ -7,6 +7,8 @@ export const HOLD_SECONDS = 10;
 const BRIDGE_SECONDS = 0.3;
 /** One side's turn goes on across pauses up to this long while the other side stays quiet. */
 const MONOLOGUE_PAUSE_SECONDS = 2;
+/** Starting while the other side talks counts as an interruption when both go on together this long (not a quick hand-over). */
+const INTERRUPT_SECONDS = 0.5;
 /** A channel this far below the other only hears the other side's bleed. */
 const BLEED_DB = 20;
 
@@ -27,7 +29,7 @@ export interface TalkMetrics {
   overlapSeconds?: number;
   /** The longest stretch the agent spoke while the caller stayed quiet (pauses under 2 s bridged). */
   longestAgentMonologueSeconds?: number;
-  /** Times the agent started speaking while the caller was speaking. */
+  /** Times the agent started speaking while the caller was speaking, both going on for at least 0.5 s. */
   agentInterruptions?: number;
   /** Times the caller started speaking while the agent was speaking. */
   callerInterruptions?: number;
@@ -62,14 +64,14 @@ export function stereoTalk(
   let neither = 0;
   let agentInterruptions = 0;
   let callerInterruptions = 0;
+  const interruptWindows = Math.round(INTERRUPT_SECONDS / window);
   for (let i = 0; i < count; i += 1) {
     if (agent[i]) agentN += 1;
     if (caller[i]) callerN += 1;
     if (agent[i] && caller[i]) both += 1;
     if (!agent[i] && !caller[i]) neither += 1;
-    const previous = i > 0;
-    if (agent[i] && previous && !agent[i - 1] && caller[i - 1]) agentInterruptions += 1;
-    if (caller[i] && previous && !caller[i - 1] && agent[i - 1]) callerInterruptions += 1;
+    if (cutsIn(agent, caller, i, interruptWindows)) agentInterruptions += 1;
+    if (cutsIn(caller, agent, i, interruptWindows)) callerInterruptions += 1;
   }
   const silence = runs(Array.from({ length: count }, (_, i) => !agent[i] && !caller[i]), window);
   return {
@@ -105,6 +107,13 @@ export function monoTalk(silencesPerTrack: readonly Span[][], durationSeconds: n
 
 function holdsOf(silence: readonly Span[]): Span[] {
   return silence.filter((s) => s.end - s.start > HOLD_SECONDS).map((s) => ({ start: round(s.start), end: round(s.end) }));
+}
+
+/** `speaker` starts at window `i` while `other` is talking, and both keep talking for `windows` windows. */
+function cutsIn(speaker: boolean[], other: boolean[], i: number, windows: number): boolean {
+  if (i === 0 || !speaker[i] || speaker[i - 1] || !other[i - 1]) return false;
+  for (let k = i; k < i + windows; k += 1) if (!speaker[k] || !other[k]) return false;
+  return true;
 }
 
 /** Fills gaps of at most `windows` false values between true values. */

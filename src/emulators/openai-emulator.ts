@@ -185,8 +185,8 @@ export function createOpenAiEmulator(options: OpenAiEmulatorOptions = {}): OpenA
     record.fileName = form.file?.name;
     record.audioSha256 = form.file?.sha256;
 
-    record.held = faults.holding;
-    if (await faults.park()) {
+    record.held = faults.holds(c.req.path);
+    if (await faults.park(c.req.path)) {
       // let the event loop see connections that closed while parked (a killed client) first
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
@@ -231,8 +231,8 @@ export function createOpenAiEmulator(options: OpenAiEmulatorOptions = {}): OpenA
     }
     record.model = typeof (json as { model?: unknown })?.model === 'string' ? (json as { model: string }).model : undefined;
     record.prompt = promptOf(json);
-    record.held = faults.holding;
-    if (await faults.park()) await new Promise((resolve) => setTimeout(resolve, 10));
+    record.held = faults.holds(c.req.path);
+    if (await faults.park(c.req.path)) await new Promise((resolve) => setTimeout(resolve, 10));
     record.held = false;
     const fault = faults.take(c.req.path);
     if (fault?.kind === 'drop') {

@@ -41,6 +41,7 @@ export class OpenAiFaults {
   readonly #queue: Queued[] = [];
   readonly #answers: ChatAnswerFault[] = [];
   #holding = false;
+  #holdPath: string | undefined;
   #parked: (() => void)[] = [];
 
   /** The next `spec.count ?? 1` requests answer this status. */
@@ -72,14 +73,19 @@ export class OpenAiFaults {
     return this.#answers.shift();
   }
 
-  /** From now on, requests are read and then parked unanswered until `release()`. */
-  hold(): void {
+  /**
+   * From now on, requests are read and then parked unanswered until `release()`; with `path`,
+   * only requests whose path ends with it (e.g. `/chat/completions`).
+   */
+  hold(path?: string): void {
     this.#holding = true;
+    this.#holdPath = path;
   }
 
   /** Answers every parked request and stops holding. */
   release(): void {
     this.#holding = false;
+    this.#holdPath = undefined;
     const parked = this.#parked;
     this.#parked = [];
     for (const resume of parked) resume();
@@ -87,6 +93,11 @@ export class OpenAiFaults {
 
   get holding(): boolean {
     return this.#holding;
+  }
+
+  /** Whether a request at `path` would be parked now. */
+  holds(path = ''): boolean {
+    return this.#holding && (this.#holdPath === undefined || path.endsWith(this.#holdPath));
   }
 
   /** Faults still queued, counting repeats. */
@@ -112,9 +123,9 @@ export class OpenAiFaults {
     return head.fault;
   }
 
-  /** Resolves at once (false) unless holding; then (true) when `release()` is called. */
-  async park(): Promise<boolean> {
-    if (!this.#holding) return false;
+  /** Resolves at once (false) unless holding requests at `path`; then (true) when `release()` is called. */
+  async park(path = ''): Promise<boolean> {
+    if (!this.holds(path)) return false;
     await new Promise<void>((resume) => this.#parked.push(resume));
     return true;
   }

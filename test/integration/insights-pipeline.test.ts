@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { createOpenAiEmulator, type OpenAiEmulator, type RunningOpenAiEmulator } from '../../src/emulators/openai-emulator.ts';
+import { createSlackEmulator } from '../../src/emulators/slack-emulator.ts';
 import { Service } from '../../src/main.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import type { Outcome } from '../../src/pipeline/outcome.ts';
@@ -171,6 +172,26 @@ describe('talk metrics and insights through the whole pipeline (real ffmpeg, the
     const { doc, chat } = await transcribe('flaky', { ...STEREO, seed: 6 }, [AGENT_SAYS, CALLER_SAYS], { ...INSIGHTS_ENV, AGENT_CHANNEL: 'left' });
     expect(chat.map((r) => r.status)).toEqual([503, 200]);
     expect(doc.insights?.outcome).toBe('escalated');
+  });
+
+  it('SLACK_ALERT_ON=escalated,negative: one alert for a flagged call, without what was said and without numbers', async () => {
+    const slack = createSlackEmulator({ token: 'xoxb-test', channels: ['call-alerts'] });
+    const slackServer = await slack.start();
+    try {
+      const env = { ...INSIGHTS_ENV, AGENT_CHANNEL: 'left', SLACK_BOT_TOKEN: 'xoxb-test', SLACK_CHANNEL: 'call-alerts', SLACK_API_URL: slackServer.apiUrl, SLACK_ALERT_ON: 'escalated,negative' };
+      const { doc } = await transcribe('5551234567 by jdoe @ 3_24_43 PM', { ...STEREO, seed: 9 }, [AGENT_SAYS, CALLER_SAYS], env);
+      expect(doc.insights?.outcome).toBe('escalated');
+      const alerts = slack.messages().filter((m) => (m.text ?? '').includes('Call flagged'));
+      expect(alerts).toHaveLength(1);
+      const whole = JSON.stringify({ text: alerts[0]?.text, blocks: alerts[0]?.blocks });
+      expect(whole).toContain('escalated, negative');
+      expect(whole).toContain(doc.id);
+      // no transcript words, no caller number, no other number but the hex id
+      for (const words of ['supervisor', 'order is late', 'unacceptable', 'Acme']) expect(whole).not.toContain(words);
+      expect(whole.replace(doc.id, '')).not.toMatch(/\d{3,}/);
+    } finally {
+      await slackServer.close();
+    }
   });
 
   it('the PCI corpus: the prompt the model receives holds no card digit, as digits or as words', async () => {

@@ -170,8 +170,7 @@ export async function processRecording(file: ClaimedFile, deps: ProcessDeps, sig
 
   const levels = speakersByLoudness && audio.tracks.length === 2 ? await run('transcribe', () => callLevels(audio.tracks, signal)) : undefined;
   const merged = mergeTracks(tracks, settings.agentChannel, { levels, activityDb: settings.silenceNoiseDb });
-  const talk = await run('transcribe', () => measureTalk(audio, { agentChannel: settings.agentChannel, activityDb: settings.silenceNoiseDb, levels }));
-  let doc: TranscriptDocument = {
+  const doc: TranscriptDocument = {
     id,
     sha256,
     source: file.source,
@@ -186,10 +185,12 @@ export async function processRecording(file: ClaimedFile, deps: ProcessDeps, sig
     segments: merged.segments,
     redactions: sumCounts(tracks.map((t) => t.redactions)),
     ...(enrichment.attention ? { needsAttention: enrichment.attention } : {}),
-    ...(talk ? { talk } : {}),
   };
+  // talk metrics from the audio, then (INSIGHTS_MODEL) the model's insights: both before publishing
+  const talk = await run('transcribe', () => measureTalk(audio, { agentChannel: settings.agentChannel, activityDb: settings.silenceNoiseDb, levels }));
+  if (talk) doc.talk = talk;
   const insights = deps.insights;
-  if (insights) doc = await run('insights', () => addInsights(doc, { ...insights, checkpoints, save, metrics, log, signal }));
+  if (insights) Object.assign(doc, await run('insights', () => addInsights(doc, { ...insights, checkpoints, save, metrics, log, signal })));
 
   const changed = await abandonIfSuperseded(file, id, localPath, source, run, 'publish', deps);
   if (changed) return changed;

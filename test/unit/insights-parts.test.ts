@@ -5,6 +5,9 @@ import { insightsCostUsd } from '../../src/insights/insights-cost.ts';
 import { insightFlags } from '../../src/insights/insight-flags.ts';
 import { insightsPrompt } from '../../src/insights/insights-prompt.ts';
 import { callFlaggedMessage } from '../../src/publish/slack/call-flagged-message.ts';
+import { summaryMessage } from '../../src/publish/slack/slack-messages.ts';
+import { RunTally } from '../../src/pipeline/run-tally.ts';
+import type { ClaimedFile } from '../../src/recording.ts';
 
 const answer = {
   summary: 'One. Two! Three? Four.',
@@ -102,5 +105,22 @@ describe('SLACK_ALERT_ON', () => {
     const config = loadConfig({ OPENAI_API_KEY: 'sk-x', INSIGHTS_MODEL: 'gpt-4o-mini', INSIGHTS_REASONS: 'billing, returns,billing', INSIGHTS_REQUIRED_PHRASES: 'Hello, this call is recorded; anything else?' });
     expect(config.insights).toEqual({ model: 'gpt-4o-mini', reasons: ['billing', 'returns'], requiredPhrases: ['Hello, this call is recorded', 'anything else?'] });
     expect(loadConfig({ OPENAI_API_KEY: 'sk-x' }).insights).toBeUndefined();
+  });
+});
+
+describe('the run summary', () => {
+  it('adds up the insights tokens and estimates the cost per call; Slack shows it', () => {
+    const tally = new RunTally();
+    const file = { fileName: 'a.wav' } as ClaimedFile;
+    tally.add({ kind: 'done', file, id: 'a', audioSeconds: 300, billedSeconds: 300, insights: { model: 'gpt-4o-mini', promptTokens: 1600, completionTokens: 250 } });
+    tally.add({ kind: 'done', file, id: 'b', audioSeconds: 300, billedSeconds: 300, insights: { model: 'gpt-4o-mini', promptTokens: 1400, completionTokens: 150 } });
+    tally.add({ kind: 'done', file, id: 'c', audioSeconds: 60, billedSeconds: 60 });
+    const summary = tally.summary('run');
+    expect(summary.insights).toMatchObject({ calls: 2, promptTokens: 3000, completionTokens: 400 });
+    expect(summary.insights?.costPerCallUsd).toBeCloseTo((3000 * 0.15 + 400 * 0.6) / 1e6 / 2, 10);
+    expect(JSON.stringify(summaryMessage(summary))).toMatch(/Insights: 2 calls, 3000 \+ 400 tokens, about \$0\.0003[45] per call at list price/);
+    tally.add({ kind: 'done', file, id: 'd', audioSeconds: 60, billedSeconds: 60, insights: { model: 'llama-3', promptTokens: 10, completionTokens: 10 } });
+    expect(tally.summary('run').insights?.costPerCallUsd).toBeUndefined();
+    expect(new RunTally().summary('run').insights).toBeUndefined();
   });
 });

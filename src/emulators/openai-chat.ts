@@ -13,13 +13,19 @@ interface ChatRequest {
 
 /** Every message's text, joined: what the model would read (and what tests check for leaks). */
 export function promptOf(body: unknown): string {
-  const messages = (body as ChatRequest | null)?.messages;
+  const request = body as (ChatRequest & { input?: unknown; instructions?: unknown }) | null;
+  // the Responses API: `instructions` plus `input`, a string or a list of messages
+  if (request?.input !== undefined) {
+    const input = typeof request.input === 'string' ? request.input : promptOf({ messages: request.input });
+    return typeof request.instructions === 'string' ? `${request.instructions}\n${input}` : input;
+  }
+  const messages = request?.messages;
   if (!Array.isArray(messages)) return '';
   return messages
     .map((m) => {
       const content = (m as { content?: unknown }).content;
       if (typeof content === 'string') return content;
-      if (Array.isArray(content)) return content.map((part) => (typeof part?.text === 'string' ? part.text : '')).join('');
+      if (Array.isArray(content)) return content.map((part: { text?: unknown }) => (typeof part?.text === 'string' ? part.text : '')).join('');
       return '';
     })
     .join('\n');
@@ -88,4 +94,53 @@ export function chatCompletionAnswer(body: unknown, fault?: ChatAnswerFault): Ap
 function breakSchema(answer: Record<string, unknown>): Record<string, unknown> {
   const { summary: _dropped, ...rest } = answer;
   return { ...rest, outcome: 'maybe' };
+}
+
+/**
+ * `POST /v1/responses` with `text.format: json_schema`: the same deterministic structured answer
+ * as chat completions, in the Responses API's shape (`output[].content[].output_text`, `usage`
+ * as input/output tokens).
+ */
+export function responseAnswer(body: unknown, fault?: ChatAnswerFault): ApiAnswer {
+  const request = (body ?? {}) as { model?: unknown; input?: unknown; text?: { format?: { type?: unknown; name?: unknown; schema?: unknown; strict?: unknown } } };
+  const format = request.text?.format;
+  const asChat = {
+    model: request.model,
+    messages: [{ role: 'user', content: promptOf(body) }],
+    ...(format?.type === 'json_schema' ? { response_format: { type: 'json_schema', json_schema: { name: format.name, schema: format.schema, strict: format.strict } } } : {}),
+  };
+  if (request.input === undefined || promptOf(body) === '') return errorAnswer(400, "Missing required parameter: 'input'.", { param: 'input', code: 'missing_required_parameter' });
+  const chat = chatCompletionAnswer(asChat, fault);
+  if (chat.status !== 200 || typeof chat.body !== 'string') return chat;
+  const completion = JSON.parse(chat.body) as {
+    model: string;
+    created: number;
+    choices: Array<{ message: { content: string | null; refusal: string | null } }>;
+    usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
+  };
+  const message = completion.choices[0]?.message;
+  const content = message?.refusal
+    ? [{ type: 'refusal', refusal: message.refusal }]
+    : [{ type: 'output_text', text: message?.content ?? '', annotations: [], logprobs: [] }];
+  return jsonAnswer({
+    id: `resp_${randomBytes(24).toString('hex')}`,
+    object: 'response',
+    created_at: completion.created,
+    status: 'completed',
+    error: null,
+    incomplete_details: null,
+    model: completion.model,
+    output: [{ type: 'message', id: `msg_${randomBytes(24).toString('hex')}`, status: 'completed', role: 'assistant', content }],
+    parallel_tool_calls: true,
+    tool_choice: 'auto',
+    tools: [],
+    text: { format: format ?? { type: 'text' } },
+    usage: {
+      input_tokens: completion.usage.prompt_tokens,
+      input_tokens_details: { cached_tokens: 0 },
+      output_tokens: completion.usage.completion_tokens,
+      output_tokens_details: { reasoning_tokens: 0 },
+      total_tokens: completion.usage.total_tokens,
+    },
+  });
 }

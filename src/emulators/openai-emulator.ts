@@ -11,7 +11,7 @@ import { readTranscriptionForm, validateTranscription } from './openai-request.t
 import { OpenAiStats } from './openai-stats.ts';
 import type { OpenAiRequestRecord } from './openai-stats.ts';
 import { renderTranscription } from './openai-transcript.ts';
-import { chatCompletionAnswer, promptOf } from './openai-chat.ts';
+import { chatCompletionAnswer, promptOf, responseAnswer } from './openai-chat.ts';
 import { serveApp } from '../http/serve-app.ts';
 
 /** The live cap: 25 MiB on the whole multipart body, not on the file alone (trap 6). */
@@ -240,12 +240,15 @@ export function createOpenAiEmulator(options: OpenAiEmulatorOptions = {}): OpenA
       return new Response(null, { status: 204 });
     }
     if (fault) return send(c, faultAnswer(fault, record.model ?? 'gpt-4o-mini', requestsPerMinute), startedAt, record);
-    return send(c, chatCompletionAnswer(json, faults.takeBadAnswer()), startedAt, record);
+    const answer = c.req.path.endsWith('/responses') ? responseAnswer : chatCompletionAnswer;
+    return send(c, answer(json, faults.takeBadAnswer()), startedAt, record);
   }
 
   const app = new Hono();
   app.post('/v1/chat/completions', chat);
   app.post('/chat/completions', chat);
+  app.post('/v1/responses', chat);
+  app.post('/responses', chat);
   app.post('/v1/audio/transcriptions', transcribe);
   app.post('/audio/transcriptions', transcribe);
   for (const prefix of ['/v1', '']) {

@@ -1,5 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import OpenAI from 'openai';
+import { zodTextFormat } from 'openai/helpers/zod';
 import { createOpenAiEmulator } from '../../src/emulators/openai-emulator.ts';
+import { insightsSchema } from '../../src/insights/call-insights.ts';
 import type { RunningOpenAiEmulator } from '../../src/emulators/openai-emulator.ts';
 import { PermanentError, ServiceError, TransientError } from '../../src/errors.ts';
 import type { InsightsRequest } from '../../src/insights/insights-model.ts';
@@ -123,5 +126,27 @@ describe('insights through the official SDK (chat completions, structured output
   it('a quote the model invents does not pass as said', async () => {
     const { insights } = await model().analyze({ ...ESCALATED, spoken: 'I will transfer you to my supervisor.' });
     expect(insights.compliance[0]).toEqual({ phrase: 'this call may be recorded', said: false, quote: null });
+  });
+
+  it('the emulator answers the Responses API too (SDK responses.parse with zodTextFormat), with the same answer', async () => {
+    const client = new OpenAI({ apiKey: API_KEY, baseURL: server.url, maxRetries: 0 });
+    const schema = insightsSchema(ESCALATED.reasons, ESCALATED.requiredPhrases);
+    const response = await client.responses.parse({
+      model: 'gpt-4o-mini',
+      instructions: 'Review the call.',
+      input: `Transcript:\n${ESCALATED.lines.join('\n')}`,
+      text: { format: zodTextFormat(schema, 'call_insights') },
+    });
+    expect(response.output_parsed).toMatchObject({ reason: 'order status', outcome: 'escalated', sentiment: { start: 'negative', end: 'negative' } });
+    expect(response.usage?.input_tokens).toBeGreaterThan(50);
+    expect(emulator.stats.requests[0]?.path).toBe('/v1/responses');
+    expect(emulator.stats.requests[0]?.prompt).toContain('Caller: I want to talk to a supervisor.');
+    // a schema without additionalProperties: false is refused under strict, as live
+    const loose = client.responses.create({
+      model: 'gpt-4o-mini',
+      input: 'hello',
+      text: { format: { type: 'json_schema', name: 'x', strict: true, schema: { type: 'object', properties: { a: { type: 'string' } }, required: ['a'] } } },
+    });
+    expect((await failure(loose)).message).toMatch(/400 .*additionalProperties/);
   });
 });

@@ -94,6 +94,21 @@ export const envSchema = z.object({
   NOTION_ATTACH_AUDIO: bool.default(false),
   // a free workspace's per-file limit (5 MiB); paid workspaces allow 5 GiB
   NOTION_MAX_UPLOAD_BYTES: int(1).default(5 * 1024 * 1024),
+  INSIGHTS_MODEL: optionalText,
+  INSIGHTS_REASONS: z
+    .string()
+    .default('')
+    .transform((v) => [...new Set(v.split(',').map((r) => r.trim()).filter(Boolean))]),
+  // phrases may hold commas ("Hello, this call is recorded"): a semicolon list
+  INSIGHTS_REQUIRED_PHRASES: z
+    .string()
+    .default('')
+    .transform((v) => [...new Set(v.split(';').map((p) => p.trim()).filter(Boolean))]),
+  SLACK_ALERT_ON: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((k) => k.trim().toLowerCase()).filter(Boolean))
+    .pipe(z.array(z.enum(['escalated', 'unresolved', 'follow-up', 'negative'], 'must be a comma list of escalated, unresolved, follow-up, negative'))),
   SLACK_BOT_TOKEN: optionalText,
   SLACK_CHANNEL: optionalText,
   SLACK_WEBHOOK_URL: optionalText.pipe(z.url().optional()),

@@ -81,6 +81,10 @@ export interface Config {
     maxUploadBytes: number;
   };
   slack?: { botToken?: string; channel?: string; webhookUrl?: string; apiUrl?: string };
+  /** INSIGHTS_MODEL set: a chat model (same key and base URL as transcription) reads each transcript. */
+  insights?: { model: string; reasons: string[]; requiredPhrases: string[] };
+  /** SLACK_ALERT_ON: insights that raise a Slack alert (no transcript text or numbers in it). */
+  insightAlerts: Array<'escalated' | 'unresolved' | 'follow-up' | 'negative'>;
   five9: {
     timeZone: string;
     namePattern?: string;
@@ -214,6 +218,8 @@ export function loadConfig(
       (e.SLACK_BOT_TOKEN && e.SLACK_CHANNEL) || e.SLACK_WEBHOOK_URL
         ? { botToken: e.SLACK_BOT_TOKEN, channel: e.SLACK_CHANNEL, webhookUrl: e.SLACK_WEBHOOK_URL, apiUrl: e.SLACK_API_URL }
         : undefined,
+    insights: e.INSIGHTS_MODEL ? { model: e.INSIGHTS_MODEL, reasons: e.INSIGHTS_REASONS, requiredPhrases: e.INSIGHTS_REQUIRED_PHRASES } : undefined,
+    insightAlerts: e.SLACK_ALERT_ON,
     five9: {
       timeZone: e.FIVE9_TIMEZONE,
       namePattern: e.FIVE9_NAME_PATTERN,
@@ -233,6 +239,7 @@ export function loadConfig(
 
 function crossFieldProblems(e: Env): string[] {
   const problems: string[] = [];
+  if (e.SLACK_ALERT_ON.length > 0 && !e.INSIGHTS_MODEL) problems.push('SLACK_ALERT_ON: needs INSIGHTS_MODEL (the alerts come from the insights)');
   if (e.SFTP_HOST) {
     if (!e.SFTP_USERNAME) problems.push('SFTP_USERNAME: required when SFTP_HOST is set');
     if (!e.SFTP_PASSWORD && !e.SFTP_PRIVATE_KEY_PATH)

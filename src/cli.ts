@@ -6,6 +6,7 @@ import { runOnceCommand } from './commands/run-once.ts';
 import { retryCommand } from './commands/retry.ts';
 import { startCommand } from './commands/start.ts';
 import { statusCommand } from './commands/status.ts';
+import { packageVersion } from './commands/version.ts';
 
 const USAGE = `usage: recpipe <command> [options]
 
@@ -16,6 +17,11 @@ commands:
   retry <id>... | --failed  put failed recordings back to pending (id = recording id or ledger #)
   doctor [--fix]            check each configured part, one line each; --fix sets up the Notion database
   config                    print the effective configuration with secrets redacted
+  emulators [--openai-port N] [--notion-port N] [--slack-port N]
+                            start OpenAI, Notion and Slack emulators on loopback; print the env lines to use them
+  purge [--dry-run]         delete audio and transcripts older than RETENTION_DAYS / TRANSCRIPT_RETENTION_DAYS
+  erase --caller NUMBER     remove one caller's transcripts, audio and Notion pages (privacy request)
+  --version, -v             print the version
 
 Configuration comes from the environment and a .env file in the working directory (see README).`;
 
@@ -25,6 +31,10 @@ export async function main(argv: string[]): Promise<number> {
   if (!command || command === '--help' || command === '-h' || command === 'help') {
     console.log(USAGE);
     return command ? 0 : 2;
+  }
+  if (command === '--version' || command === '-v' || command === 'version') {
+    console.log(packageVersion());
+    return 0;
   }
   let args;
   try {
@@ -48,6 +58,7 @@ export async function main(argv: string[]): Promise<number> {
     config = loadConfig(environmentWithDotEnv(), {
       isTTY: process.stdout.isTTY === true,
       transcribes: command === 'start' || command === 'run' || command === 'doctor',
+      sftpPinOptional: command === 'doctor',
     });
   } catch (error) {
     if (error instanceof ConfigError) {

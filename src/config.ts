@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { envSchema, type Env } from './config-schema.ts';
+import { secretsFromFiles } from './config/secret-files.ts';
 import { parseNamePattern } from './five9/name-pattern.ts';
 import type { RedactKind } from './redact/redact-kinds.ts';
 import type { SftpSettings } from './sftp/sftp-settings.ts';
@@ -99,15 +100,23 @@ export function environmentWithDotEnv(env: NodeJS.ProcessEnv = process.env, cwd 
 /** Parses and checks the whole configuration; throws ConfigError listing every problem. */
 export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
-  options: { isTTY?: boolean; /** the command transcribes: OPENAI_API_KEY is required */ transcribes?: boolean } = {},
+  options: {
+    isTTY?: boolean;
+    /** the command transcribes: OPENAI_API_KEY is required */ transcribes?: boolean;
+    /** `doctor` runs without a host key pin: on first contact it prints the one to pin */ sftpPinOptional?: boolean;
+  } = {},
 ): Config {
+  const secrets = secretsFromFiles(env);
+  env = secrets.env;
   const parsed = envSchema.safeParse(env);
   const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
   const invalid = new Set(problems.map((p) => p.split(':')[0]!));
   // the rules between variables are checked too, on the valid ones, so every problem shows at once
   const valid = parsed.success ? parsed : envSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([key]) => !invalid.has(key))));
   if (valid.success) problems.push(...crossFieldProblems(valid.data).filter((p) => !invalid.has(p.split(':')[0]!)));
-  if (options.transcribes && valid.success && !valid.data.OPENAI_API_KEY) problems.unshift(MISSING_API_KEY);
+  if (options.transcribes && valid.success && !valid.data.OPENAI_API_KEY && !secrets.problems.some((p) => p.startsWith('OPENAI_API_KEY'))) problems.unshift(MISSING_API_KEY);
+  problems.unshift(...secrets.problems);
+  if (options.sftpPinOptional) problems.splice(0, problems.length, ...problems.filter((p) => !p.startsWith('SFTP_HOST_KEY_SHA256: required')));
   if (problems.length > 0 || !valid.success) throw new ConfigError(problems);
   const e = valid.data;
 

@@ -7,6 +7,7 @@ import { retryCommand } from './commands/retry.ts';
 import { startCommand } from './commands/start.ts';
 import { statusCommand } from './commands/status.ts';
 import { packageVersion } from './commands/version.ts';
+import { emulatorsCli } from './commands/emulators.ts';
 
 const USAGE = `usage: recpipe <command> [options]
 
@@ -46,11 +47,21 @@ export async function main(argv: string[]): Promise<number> {
         json: { type: 'boolean', default: false },
         failed: { type: 'boolean', default: false },
         fix: { type: 'boolean', default: false },
+        'dry-run': { type: 'boolean', default: false },
+        caller: { type: 'string' },
+        'openai-port': { type: 'string' },
+        'notion-port': { type: 'string' },
+        'slack-port': { type: 'string' },
       },
     });
   } catch (error) {
     console.error(`recpipe ${command}: ${(error as Error).message}`);
     return 2;
+  }
+
+  // needs no configuration: it makes the services a configuration points at
+  if (command === 'emulators') {
+    return emulatorsCli({ openaiPort: args.values['openai-port'], notionPort: args.values['notion-port'], slackPort: args.values['slack-port'] });
   }
 
   let config: Config;

@@ -31,6 +31,7 @@ import { requestLimitsFor } from './transcribe/request-limits.ts';
 import type { Transcriber } from './transcribe/transcriber.ts';
 import type { ComponentCheck } from './http/readiness.ts';
 import { access } from 'node:fs/promises';
+import { freeBytes } from './files/free-bytes.ts';
 
 /** Parts a caller (tests, the demo) may supply instead of the ones built from the config. */
 export interface ServiceOverrides {
@@ -122,7 +123,10 @@ export class Service {
     const app = createHttpApp({
       readiness,
       metrics: this.metrics,
-      refreshGauges: async () => this.metrics.oldestPendingAge.set(await this.ledger.oldestPendingAgeSeconds()),
+      refreshGauges: async () => {
+        this.metrics.oldestPendingAge.set(await this.ledger.oldestPendingAgeSeconds());
+        this.metrics.dataDirFreeBytes.set(await freeBytes(this.config.paths.dataDir));
+      },
     });
     const http: ServedApp = await serveApp(app, { host: this.config.http.host, port: this.config.http.port });
     this.log.info({ url: http.url }, 'health and metrics server listening');
@@ -225,7 +229,10 @@ export class Service {
       onOutcome: (outcome) => {
         this.tally.add(outcome);
         if (outcome.kind === 'done') metrics.filesProcessed.inc({ status: 'success' });
-        else if (outcome.kind === 'failed') metrics.filesProcessed.inc({ status: 'failure' });
+        else if (outcome.kind === 'failed') {
+          metrics.filesProcessed.inc({ status: 'failure' });
+          metrics.failuresByStage.inc({ stage: outcome.stage });
+        }
         else if (outcome.kind === 'duplicate') metrics.duplicates.inc();
         onOutcome?.(outcome);
       },

@@ -86,6 +86,18 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly failuresByStage = new Counter({
+    name: 'recording_failures_total',
+    help: 'Recordings that failed, by the stage that failed them (for the dashboard).',
+    labelNames: ['stage'] as const,
+    registers: [this.registry],
+  });
+  readonly dataDirFreeBytes = new Gauge({
+    name: 'data_dir_free_bytes',
+    help: 'Bytes free for this user on the file system holding DATA_DIR (refreshed on scrape).',
+    registers: [this.registry],
+  });
+
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
   }

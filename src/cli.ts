@@ -8,6 +8,8 @@ import { startCommand } from './commands/start.ts';
 import { statusCommand } from './commands/status.ts';
 import { packageVersion } from './commands/version.ts';
 import { emulatorsCli } from './commands/emulators.ts';
+import { purgeCommand } from './commands/purge.ts';
+import { eraseCommand } from './commands/erase.ts';
 
 const USAGE = `usage: recpipe <command> [options]
 
@@ -95,6 +97,10 @@ export async function main(argv: string[]): Promise<number> {
       return withLedger(config, (ledger) => retryCommand(ledger, config, { ids: args.positionals, failed: args.values.failed }));
     case 'doctor':
       return runDoctor(config, { fix: args.values.fix });
+    case 'purge':
+      return purgeCommand(config, { dryRun: args.values['dry-run'] });
+    case 'erase':
+      return withLedger(config, (ledger) => eraseCommand(ledger, config, { caller: args.values.caller }));
     case 'config':
       console.log(JSON.stringify(redactedConfig(config), null, 2));
       return 0;

@@ -79,7 +79,15 @@ export interface Config {
     agentChannel: 'none' | 'left' | 'right';
   };
   redact: RedactKind[];
-  alerts: { summaryIntervalMs: number };
+  alerts: {
+    summaryIntervalMs: number;
+    /** Local time `HH:MM` in `five9.timeZone` for the daily summary; replaces the interval when set. */
+    summaryAt?: string;
+    /** `all` also posts a short line per finished call. */
+    notify: 'failures' | 'all';
+  };
+  /** Days kept before deletion; unset keeps forever. Audio in processed/ and failed/; transcripts/. */
+  retention: { audioDays?: number; transcriptDays?: number };
 }
 
 /** Bad configuration: one line per problem, each naming its variable. */
@@ -202,7 +210,8 @@ export function loadConfig(
       agentChannel: e.AGENT_CHANNEL,
     },
     redact: e.REDACT,
-    alerts: { summaryIntervalMs: e.SUMMARY_INTERVAL_MS },
+    alerts: { summaryIntervalMs: e.SUMMARY_INTERVAL_MS, summaryAt: e.SUMMARY_AT, notify: e.SLACK_NOTIFY },
+    retention: { audioDays: e.RETENTION_DAYS, transcriptDays: e.TRANSCRIPT_RETENTION_DAYS },
   };
 }
 

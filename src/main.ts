@@ -32,6 +32,7 @@ import type { Transcriber } from './transcribe/transcriber.ts';
 import type { ComponentCheck } from './http/readiness.ts';
 import { access } from 'node:fs/promises';
 import { freeBytes } from './files/free-bytes.ts';
+import { scheduleRetention } from './retention/retention-run.ts';
 
 /** Parts a caller (tests, the demo) may supply instead of the ones built from the config. */
 export interface ServiceOverrides {
@@ -132,6 +133,7 @@ export class Service {
     this.log.info({ url: http.url }, 'health and metrics server listening');
     const pipeline = this.startFlow(true);
     this.log.info({ inbox: this.config.paths.inboxDir }, 'service started');
+    const retention = scheduleRetention(this.config.paths, this.config.retention, this.log.child({ component: 'retention' }));
     const summaries = setInterval(() => {
       void this.notifier?.summary(this.tally.summary('periodic'));
       this.tally.reset();
@@ -146,6 +148,7 @@ export class Service {
     readiness.markStopping();
     const drained = await pipeline.shutdown(this.config.pipeline.shutdownTimeoutMs);
     clearInterval(summaries);
+    retention.stop();
     await Promise.allSettled(this.watcherClosings);
     await http.close();
     return { drained };

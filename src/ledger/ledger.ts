@@ -87,6 +87,13 @@ export interface Ledger {
   retry(seqs: number[]): Promise<LedgerRow[]>;
   status(options?: { failures?: number }): Promise<LedgerStatus>;
   oldestPendingAgeSeconds(): Promise<number>;
+  /**
+   * Erasure request: drops every checkpoint of the recording (transcript, references) but one
+   * `erased` marker, and blanks its rows' file names and errors (Five9 names carry the caller's
+   * number). The rows and their audio hash stay, so the same audio arriving again is a duplicate.
+   * Returns the rows changed. Optional until every ledger implements it.
+   */
+  erase?(id: string): Promise<number>;
   /** Throws when the store is unusable (for /ready and doctor). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -197,6 +197,25 @@ export class SqliteLedger implements Ledger {
     return row && toLedgerRow(row);
   }
 
+  async erase(id: string): Promise<number> {
+    const now = this.now();
+    // overwrite what is deleted with zeros, and fold the WAL back, so the file names (and the
+    // caller's number in them) do not linger in free pages or old WAL frames
+    this.db.pragma('secure_delete = ON');
+    const changed = this.db.transaction(() => {
+      this.db.prepare('DELETE FROM checkpoints WHERE recording_id = ?').run(id);
+      this.stmt.saveCheckpoint.run(id, 'erased', new Date(now).toISOString(), now);
+      return this.db
+        .prepare(
+          `UPDATE recordings SET path = '[erased]/' || seq, relative_path = '[erased]', file_name = '[erased]',
+             local_path = NULL, last_error = NULL, attention = NULL, updated_at = ? WHERE id = ?`,
+        )
+        .run(now, id).changes;
+    })();
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    return changed;
+  }
+
   async find(ids: string[]): Promise<LedgerRow[]> {
     if (ids.length === 0) return [];
     const seqs = ids.filter((v) => /^\d+$/.test(v)).map(Number);

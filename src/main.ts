@@ -33,6 +33,8 @@ import type { ComponentCheck } from './http/readiness.ts';
 import { access } from 'node:fs/promises';
 import { freeBytes } from './files/free-bytes.ts';
 import { scheduleRetention } from './retention/retention-run.ts';
+import { scheduleDaily } from './pipeline/daily-schedule.ts';
+import { createDoneNotice } from './pipeline/done-notice.ts';
 
 /** Parts a caller (tests, the demo) may supply instead of the ones built from the config. */
 export interface ServiceOverrides {
@@ -134,10 +136,14 @@ export class Service {
     const pipeline = this.startFlow(true);
     this.log.info({ inbox: this.config.paths.inboxDir }, 'service started');
     const retention = scheduleRetention(this.config.paths, this.config.retention, this.log.child({ component: 'retention' }));
-    const summaries = setInterval(() => {
+    const sendSummary = () => {
       void this.notifier?.summary(this.tally.summary('periodic'));
       this.tally.reset();
-    }, this.config.alerts.summaryIntervalMs);
+    };
+    // SUMMARY_AT: once a day at that local time; otherwise every SUMMARY_INTERVAL_MS
+    const summaries = this.config.alerts.summaryAt
+      ? scheduleDaily(this.config.alerts.summaryAt, this.config.five9.timeZone, sendSummary)
+      : ((timer) => ({ stop: () => clearInterval(timer) }))(setInterval(sendSummary, this.config.alerts.summaryIntervalMs));
 
     await new Promise<void>((resolve) => {
       if (stopSignal.aborted) resolve();
@@ -147,7 +153,7 @@ export class Service {
     this.log.info({ deadlineMs: this.config.pipeline.shutdownTimeoutMs }, 'stopping intake, draining in-flight recordings');
     readiness.markStopping();
     const drained = await pipeline.shutdown(this.config.pipeline.shutdownTimeoutMs);
-    clearInterval(summaries);
+    summaries.stop();
     retention.stop();
     await Promise.allSettled(this.watcherClosings);
     await http.close();
@@ -187,6 +193,7 @@ export class Service {
           ? { poller: this.sftpPoller, continuous, pollIntervalMs: config.sftp.pollIntervalMs, settleMs: config.sftp.settleMs }
           : undefined,
     };
+    const doneNotice = createDoneNotice(config.five9);
     const recordings = { ledger, log, resumeIntervalMs: continuous ? config.inbox.rescanIntervalMs : undefined };
     const deps: ProcessDeps = {
       ledger,
@@ -231,6 +238,7 @@ export class Service {
       },
       onOutcome: (outcome) => {
         this.tally.add(outcome);
+        if (outcome.kind === 'done' && config.alerts.notify === 'all') void this.notifier?.recordingDone?.(doneNotice(outcome));
         if (outcome.kind === 'done') metrics.filesProcessed.inc({ status: 'success' });
         else if (outcome.kind === 'failed') {
           metrics.filesProcessed.inc({ status: 'failure' });

@@ -25,6 +25,14 @@ export interface RunSummary {
   failures: Array<{ fileName: string; stage: string; reason: string }>;
 }
 
+/** A call that finished (`SLACK_NOTIFY=all`): what identifies it, never what was said or any number. */
+export interface DoneNotice {
+  id: string;
+  audioSeconds: number;
+  agent?: string;
+  campaign?: string;
+}
+
 /**
  * Operator alerts (Slack). Implementations must never throw into the pipeline and never
  * block it for long: they log and count their own errors.
@@ -36,6 +44,8 @@ export interface Notifier {
   /** The source works again after an outage that was alerted. */
   sourceRecovered(source: string, downForMs: number): Promise<void>;
   summary(summary: RunSummary): Promise<void>;
+  /** One short line per finished call, when people asked for them (`SLACK_NOTIFY=all`). */
+  recordingDone?(notice: DoneNotice): Promise<void>;
   /** Waits (bounded) for queued alerts at shutdown. */
   close?(timeoutMs?: number): Promise<void>;
   /** Readiness/doctor check; throws when unusable. */

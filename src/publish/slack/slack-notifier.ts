@@ -1,11 +1,12 @@
 import type { Logger } from 'pino';
 import { messageOf } from '../../errors.ts';
 import type { Metrics } from '../../observability/metrics.ts';
-import type { FailureAlert, Notifier, RunSummary } from '../notifier.ts';
+import type { DoneNotice, FailureAlert, Notifier, RunSummary } from '../notifier.ts';
 import { AlertQueue } from './alert-queue.ts';
 import type { QueuedAlert } from './alert-queue.ts';
 import type { SlackMessage } from './slack-message.ts';
 import { failureMessage, sourceDownMessage, sourceRecoveredMessage, summaryMessage } from './slack-messages.ts';
+import { doneMessage } from './done-message.ts';
 import type { SlackTransport } from './slack-transport.ts';
 import { WebApiTransport } from './slack-web-api-transport.ts';
 import { WebhookTransport } from './slack-webhook-transport.ts';
@@ -80,6 +81,10 @@ export class SlackNotifier implements Notifier {
 
   async sourceRecovered(source: string, downForMs: number): Promise<void> {
     this.enqueue('source-recovered', { source, downForMs }, () => sourceRecoveredMessage(source, downForMs));
+  }
+
+  async recordingDone(notice: DoneNotice): Promise<void> {
+    this.enqueue('recording-done', { recordingId: notice.id }, () => doneMessage(notice));
   }
 
   async summary(summary: RunSummary): Promise<void> {

@@ -13,7 +13,9 @@ import { createLogger } from '../../src/observability/logger.ts';
 import type { Outcome } from '../../src/pipeline/outcome.ts';
 import { checkNotionDatabase } from '../../src/publish/notion/notion-schema.ts';
 import { runRetention } from '../../src/retention/retention-run.ts';
-import { runRecpipe } from '../helpers/recpipe-process.ts';
+import { freePort } from '../helpers/free-port.ts';
+import { RecpipeService, runRecpipe } from '../helpers/recpipe-process.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 import { startNotion, TOKEN, type NotionKit } from './notion-test-kit.ts';
 
 const SAMPLES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/samples');
@@ -209,6 +211,27 @@ describe('retention and erasure (real files, SQLite, the Notion emulator behind 
     await cp(path.join(SAMPLES, SALES), path.join(config.paths.inboxDir, 'reupload', 'same audio, new name.wav'));
     const outcomes = await runOnce();
     expect(outcomes.map((o) => o.kind)).toEqual(['duplicate']);
+  });
+
+  it('start applies retention at once (and logs what it deleted)', async () => {
+    const fresh = await mkdtemp(path.join(tmpdir(), 'recpipe-start-retention-'));
+    let service: RecpipeService | undefined;
+    try {
+      await mkdir(path.join(fresh, 'processed/2020-01-01'), { recursive: true });
+      await writeFile(path.join(fresh, 'processed/2020-01-01/ancient.wav'), 'x');
+      await mkdir(path.join(fresh, 'processed/2999-01-01'), { recursive: true });
+      await writeFile(path.join(fresh, 'processed/2999-01-01/future.wav'), 'x');
+      service = await RecpipeService.start(
+        { OPENAI_API_KEY: 'sk-x', DATA_DIR: fresh, HTTP_PORT: String(await freePort()), WATCH_INBOX: 'false', RETENTION_DAYS: '7' },
+        fresh,
+      );
+      await waitFor('the start-up retention pass', () => !existsSync(path.join(fresh, 'processed/2020-01-01/ancient.wav')), 20_000);
+      expect(existsSync(path.join(fresh, 'processed/2999-01-01/future.wav'))).toBe(true);
+      await waitFor('its log line', () => service!.logs.some((l) => l.component === 'retention' && l.audio === 1), 5_000);
+    } finally {
+      await service?.stop();
+      await rm(fresh, { recursive: true, force: true });
+    }
   });
 
   it('recpipe purge [--dry-run] as a command', async () => {

@@ -8,6 +8,8 @@ import { createOpenAiEmulator, type RunningOpenAiEmulator } from '../../src/emul
 import { createSlackEmulator, type RunningSlackEmulator, type SlackEmulator } from '../../src/emulators/slack-emulator.ts';
 import { Service } from '../../src/main.ts';
 import { createLogger } from '../../src/observability/logger.ts';
+import { Metrics } from '../../src/observability/metrics.ts';
+import { SlackNotifier } from '../../src/publish/slack/slack-notifier.ts';
 
 const SAMPLE = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -69,6 +71,39 @@ describe('SLACK_NOTIFY (Slack emulator behind the real SDK)', () => {
     const texts = await runWith(undefined);
     expect(texts.filter((t) => t.includes('transcribed'))).toEqual([]);
     expect(texts).toHaveLength(1);
+  });
+
+  it('during a burst, finished-call lines give way so no failure alert is dropped for them', async () => {
+    const notifier = new SlackNotifier({
+      botToken: 'xoxb-test',
+      channel: 'calls',
+      apiUrl: slackServer.apiUrl,
+      maxQueued: 4,
+      metrics: new Metrics({ defaultMetrics: false }),
+      logger: createLogger({ level: 'warn', format: 'json', destination: process.stderr }),
+    });
+    const before = slack.messages().length;
+    slack.faults.delayMs = 300; // Slack slow: the queue fills
+    try {
+      const alert = { fileName: 'x.wav', source: 'inbox' as const, stage: 'transcribe', reason: 'bad audio', attempts: 1 };
+      await notifier.recordingFailed({ ...alert, id: 'aaaaaaaaaaaaaaa1' });
+      await notifier.recordingFailed({ ...alert, id: 'aaaaaaaaaaaaaaa2' });
+      await notifier.recordingDone({ id: 'bbbbbbbbbbbbbbb1', audioSeconds: 60 }); // skipped: queue half full
+      await notifier.recordingFailed({ ...alert, id: 'aaaaaaaaaaaaaaa3' });
+      await notifier.recordingFailed({ ...alert, id: 'aaaaaaaaaaaaaaa4' });
+      await notifier.close(20_000);
+    } finally {
+      slack.faults.delayMs = 0;
+    }
+    const texts = slack.messages().slice(before).map((m) => JSON.stringify(m));
+    expect(texts).toHaveLength(4);
+    expect(texts.join('\n')).not.toContain('bbbbbbbbbbbbbbb1');
+    for (const n of [1, 2, 3, 4]) expect(texts.join('\n')).toContain(`aaaaaaaaaaaaaaa${n}`);
+    // and with room, the line goes out
+    const quiet = new SlackNotifier({ botToken: 'xoxb-test', channel: 'calls', apiUrl: slackServer.apiUrl, metrics: new Metrics({ defaultMetrics: false }), logger: createLogger({ level: 'warn', format: 'json', destination: process.stderr }) });
+    await quiet.recordingDone({ id: 'bbbbbbbbbbbbbbb2', audioSeconds: 3725, agent: 'Dana 5551234567', campaign: 'Sales' });
+    await quiet.close(10_000);
+    expect(slack.messages().at(-1)?.text).toBe(':white_check_mark: Call `bbbbbbbbbbbbbbb2` transcribed: 1 h 2 min, agent Dana [number], campaign Sales');
   });
 
   it('anything else is a configuration problem naming SLACK_NOTIFY; SUMMARY_AT must be HH:MM', () => {

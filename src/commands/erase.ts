@@ -6,7 +6,7 @@ import { messageOf } from '../errors.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import { parseCheckpoint } from '../publish/notion/publish-checkpoint.ts';
 import { trashRecordingPages } from '../publish/notion/page-trash.ts';
-import { findCallerRecordings, normalizeCallerNumber } from '../retention/caller-recordings.ts';
+import { findCallerRecordings, normalizeCallerNumber, waitingCallerFiles } from '../retention/caller-recordings.ts';
 
 /**
  * `recpipe erase --caller NUMBER`: a privacy request. Each of the caller's recordings loses its
@@ -57,9 +57,19 @@ export async function eraseCommand(ledger: Ledger, config: Config, options: { ca
     counts.notionPages += trashed.get(recording.id)?.length ?? 0;
     counts.transcriptFiles += await removeAll(recording.transcriptFiles, config.paths.transcriptsDir);
     counts.audioFiles += await removeAll(recording.audioFiles, config.paths.dataDir);
+    // what a crash may have left of its normalized audio and chunks
+    await rm(path.join(config.paths.workDir, recording.id), { recursive: true, force: true });
     counts.ledgerRows += await ledger.erase(recording.id);
     counts.recordings++;
     erasedIds.push(recording.id);
+  }
+  let compactError: string | undefined;
+  if (counts.ledgerRows > 0) {
+    try {
+      await ledger.compact?.();
+    } catch (error) {
+      compactError = messageOf(error);
+    }
   }
   const pending = byId.size - counts.recordings;
   const audit = {
@@ -71,17 +81,25 @@ export async function eraseCommand(ledger: Ledger, config: Config, options: { ca
     ...counts,
     recordingIds: erasedIds,
     ...(pending > 0 ? { notErased: pending, reason: notionError } : {}),
+    ...(compactError ? { ledgerNotCompacted: compactError } : {}),
   };
   await appendFile(path.join(config.paths.dataDir, 'audit.log'), `${JSON.stringify(audit)}\n`, { mode: 0o600 });
   console.log(
     `erased caller …${digits.slice(-2)}: ${counts.recordings} recording(s), ${counts.transcriptFiles} transcript file(s), ` +
       `${counts.audioFiles} audio file(s), ${counts.notionPages} Notion page(s) moved to trash, ${counts.ledgerRows} ledger row(s) blanked`,
   );
+  const waiting = await waitingCallerFiles(digits, config);
+  if (waiting > 0) {
+    console.error(`recpipe erase: ${waiting} file(s) of this caller are still waiting in the inbox; run erase again once they are processed`);
+  }
+  if (compactError) {
+    console.error(`recpipe erase: the ledger file could not be rewritten (${compactError}); pieces of the erased file names may remain in its free space until \`sqlite3 ${config.paths.sqlitePath} VACUUM\` runs with the service stopped`);
+  }
   if (pending > 0) {
     console.error(`recpipe erase: ${pending} recording(s) not erased: Notion failed (${notionError ?? 'unknown'}); nothing of them was deleted, run the command again`);
     return 1;
   }
-  return 0;
+  return compactError ? 1 : 0;
 }
 
 /** Deletes the files that exist (inside DATA_DIR only); returns how many there were. */

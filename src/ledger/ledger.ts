@@ -94,6 +94,8 @@ export interface Ledger {
    * Returns the rows changed. Optional until every ledger implements it.
    */
   erase?(id: string): Promise<number>;
+  /** Rewrites the store so nothing erased survives in free space (after `erase`). */
+  compact?(): Promise<void>;
   /** Throws when the store is unusable (for /ready and doctor). */
   ping(): Promise<void>;
   close(): Promise<void>;

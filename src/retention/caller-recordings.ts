@@ -53,6 +53,18 @@ export async function findCallerRecordings(caller: string, config: Pick<Config, 
   return found;
 }
 
+/** Files of this caller still waiting in the inbox (not processed yet, so not erasable yet). */
+export async function waitingCallerFiles(caller: string, config: Pick<Config, 'paths' | 'five9'>): Promise<number> {
+  const target = normalizeCallerNumber(caller);
+  const patterns = config.five9.namePattern ? [parseNamePattern(config.five9.namePattern)] : [];
+  let count = 0;
+  for (const file of await walk(config.paths.inboxDir)) {
+    const { call } = parseFive9Path(path.basename(file), { timeZone: config.five9.timeZone, patterns });
+    if (call.caller !== undefined && normalizeCallerNumber(call.caller) === target) count++;
+  }
+  return count;
+}
+
 async function names(dir: string): Promise<string[]> {
   try {
     return await readdir(dir);

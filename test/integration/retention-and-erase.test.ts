@@ -139,7 +139,15 @@ describe('retention and erasure (real files, SQLite, the Notion emulator behind 
     const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
     const error = vi.spyOn(console, 'error').mockImplementation((line: string) => void errors.push(line));
     try {
+      // one of this caller's calls is still waiting in the inbox: erased later, and said so
+      await mkdir(path.join(config.paths.inboxDir, 'later'), { recursive: true });
+      await writeFile(path.join(config.paths.inboxDir, 'later', '5559876543Inbound Sales by mlee@example.com @ 11_15_07 AM.wav'), 'not yet');
+      await mkdir(path.join(config.paths.workDir, ids.sales), { recursive: true });
+      await writeFile(path.join(config.paths.workDir, ids.sales, 'chunk-0.flac'), 'left by a crash');
       expect(await eraseCommand(ledger, config, { caller: '555-987-6543' })).toBe(0);
+      expect(existsSync(path.join(config.paths.workDir, ids.sales))).toBe(false);
+      expect(errors.shift()).toBe('recpipe erase: 1 file(s) of this caller are still waiting in the inbox; run erase again once they are processed');
+      await rm(path.join(config.paths.inboxDir, 'later'), { recursive: true });
       expect(await eraseCommand(ledger, config, { caller: '5559876543' })).toBe(0);
       expect(await eraseCommand(ledger, config, { caller: '12-34' })).toBe(2);
       expect(await eraseCommand(ledger, config, {})).toBe(2);

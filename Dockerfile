@@ -9,7 +9,9 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund
+# --omit=optional: the optional deps are the npm-shipped ffmpeg/ffprobe (~140 MB) for machines
+# without one; this image installs Debian's ffmpeg below, which also encodes GSM (libgsm)
+RUN npm ci --omit=dev --omit=optional --no-audit --no-fund
 
 FROM node:22-bookworm-slim
 RUN apt-get update \
@@ -19,10 +21,9 @@ WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
 COPY bin ./bin
+# .dockerignore keeps src/emulators/, src/demo.ts and test/ out: production code never imports them
 COPY src ./src
 COPY streams ./streams
-# the demo's sample recordings (synthetic voices)
-COPY test/fixtures/samples ./test/fixtures/samples
 
 RUN groupadd --system recpipe && useradd --system --gid recpipe --home-dir /data recpipe \
  && mkdir -p /data && chown recpipe:recpipe /data

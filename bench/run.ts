@@ -3,8 +3,11 @@
  * ratios. Benchmarks measure; tests check behaviour. Names: see BENCHES below.
  */
 import { billingRatio } from './billing.ts';
+import { memoryBench } from './memory.ts';
+import { instancesBench } from './instances.ts';
 import { notionBench } from './notion.ts';
 import { pipelineThroughput } from './pipeline-throughput.ts';
+import { redactionBench } from './redaction.ts';
 import { sftpBench } from './sftp.ts';
 
 type Bench = () => Promise<void>;
@@ -14,6 +17,9 @@ const BENCHES: Record<string, Bench> = {
   sftp: sftpBench,
   notion: notionBench,
   billing: billingRatio,
+  redaction: redactionBench,
+  memory: memoryBench,
+  instances: instancesBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -9,6 +9,7 @@ import { SftpPoller } from '../src/sftp/sftp-poller.ts';
 import { SftpSession } from '../src/sftp/sftp-session.ts';
 import { SourceHealth } from '../src/sftp/source-health.ts';
 import { startSshd, type TestSshd } from '../test/helpers/sshd.ts';
+import { sftpHistoryBench } from './sftp-history.ts';
 
 const FILE_MB = Number(process.env.BENCH_SFTP_MB ?? 200);
 const KNOWN_FILES = Number(process.env.BENCH_SFTP_FILES ?? 20_000);
@@ -64,6 +65,7 @@ export async function sftpBench(): Promise<void> {
     console.log(`  recpipe SFTP_PARALLEL_READS ${mbps('parallel').toFixed(0)} MiB/s  ratio ${(mbps('parallel') / mbps('openssh')).toFixed(2)}`);
 
     await knownFilesPoll(sshd, local);
+    await sftpHistoryBench(sshd, local);
   } finally {
     await sshd.dispose();
     await rm(local, { recursive: true, force: true });

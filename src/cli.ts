@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, environmentWithDotEnv, loadConfig, redactedConfig, type Config } from './config.ts';
-import { SqliteLedger } from './ledger/sqlite-ledger.ts';
+import { audioToolsInUse } from './audio/audio-tools.ts';
+import type { Ledger } from './ledger/ledger.ts';
+import { openLedgerOrReason } from './ledger/open-ledger.ts';
 import { runDoctor } from './commands/doctor.ts';
 import { runOnceCommand } from './commands/run-once.ts';
 import { retryCommand } from './commands/retry.ts';
@@ -10,6 +12,8 @@ import { packageVersion } from './commands/version.ts';
 import { emulatorsCli } from './commands/emulators.ts';
 import { purgeCommand } from './commands/purge.ts';
 import { eraseCommand } from './commands/erase.ts';
+import { operatorErrorLine } from './commands/operator-error-line.ts';
+import { redactUrlCredentials } from './observability/redact-url-credentials.ts';
 
 const USAGE = `usage: recpipe <command> [options]
 
@@ -30,6 +34,8 @@ Configuration comes from the environment and a .env file in the working director
 
 /** Runs one CLI command; resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {
+  // everything written under DATA_DIR (ledger, transcripts, audio, ffmpeg's work files) is owner-only
+  process.umask(0o077);
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
     console.log(USAGE);
@@ -68,20 +74,36 @@ export async function main(argv: string[]): Promise<number> {
 
   let config: Config;
   try {
-    config = loadConfig(environmentWithDotEnv(), {
+    config = loadConfig(readEnvironment(), {
       isTTY: process.stdout.isTTY === true,
       transcribes: command === 'start' || command === 'run' || command === 'doctor',
       sftpPinOptional: command === 'doctor',
+      serves: command === 'start',
     });
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error('recpipe: bad configuration');
-      for (const problem of error.problems) console.error(`  ${problem}`);
+      for (const problem of error.problems) console.error(`  ${redactUrlCredentials(problem)}`);
       return 2;
     }
     throw error;
   }
 
+  // every ffmpeg spawn resolves its binary from process.env: a path set only in .env must reach them
+  if (config.audioTools.ffmpegPath) process.env.FFMPEG_PATH = config.audioTools.ffmpegPath;
+  if (config.audioTools.ffprobePath) process.env.FFPROBE_PATH = config.audioTools.ffprobePath;
+
+  try {
+    return await runCommand(command, args, config);
+  } catch (error) {
+    const line = operatorErrorLine(error, config);
+    if (line === undefined) throw error;
+    console.error(redactUrlCredentials(line));
+    return 2;
+  }
+}
+
+async function runCommand(command: string, args: { values: { once?: boolean; json?: boolean; failed?: boolean; fix?: boolean; 'dry-run'?: boolean; caller?: string }; positionals: string[] }, config: Config): Promise<number> {
   switch (command) {
     case 'start':
       return startCommand(config);
@@ -92,17 +114,17 @@ export async function main(argv: string[]): Promise<number> {
       }
       return runOnceCommand(config);
     case 'status':
-      return withLedger(config, (ledger) => statusCommand(ledger, { json: args.values.json }));
+      return withLedger(config, (ledger) => statusCommand(ledger, { json: args.values.json === true }));
     case 'retry':
-      return withLedger(config, (ledger) => retryCommand(ledger, config, { ids: args.positionals, failed: args.values.failed }));
+      return withLedger(config, (ledger) => retryCommand(ledger, config, { ids: args.positionals, failed: args.values.failed === true }));
     case 'doctor':
-      return runDoctor(config, { fix: args.values.fix });
+      return runDoctor(config, { fix: args.values.fix === true });
     case 'purge':
-      return purgeCommand(config, { dryRun: args.values['dry-run'] });
+      return purgeCommand(config, { dryRun: args.values['dry-run'] === true });
     case 'erase':
       return withLedger(config, (ledger) => eraseCommand(ledger, config, { caller: args.values.caller }));
     case 'config':
-      console.log(JSON.stringify(redactedConfig(config), null, 2));
+      console.log(JSON.stringify({ ...(redactedConfig(config) as object), audioToolsInUse: audioToolsInUse() }, null, 2));
       return 0;
     default:
       console.error(`recpipe: unknown command "${command}"\n\n${USAGE}`);
@@ -110,8 +132,22 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-async function withLedger(config: Config, work: (ledger: SqliteLedger) => Promise<number>): Promise<number> {
-  const ledger = new SqliteLedger(config.paths.sqlitePath);
+/** The environment plus `.env`; an unreadable `.env` is a ConfigError, not a stack trace. */
+function readEnvironment(): NodeJS.ProcessEnv {
+  try {
+    return environmentWithDotEnv();
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    throw new ConfigError([`.env: cannot read ${e.path ?? '.env'} (${e.code ?? e.message}); fix its permissions or remove it`]);
+  }
+}
+
+async function withLedger(config: Config, work: (ledger: Ledger) => Promise<number>): Promise<number> {
+  const ledger = await openLedgerOrReason(config, 'reader');
+  if (ledger instanceof Error) {
+    console.error(`recpipe: ledger: ${ledger.message}`);
+    return 1;
+  }
   try {
     return await work(ledger);
   } finally {

@@ -46,11 +46,16 @@ export const envSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: int(0).default(30_000),
   HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   HTTP_PORT: int(0, 65535).default(9464),
+  // the web console's HTTP Basic credentials; required when HTTP_HOST is not loopback (CONSOLE_PASSWORD is a secret)
+  CONSOLE_USER: optionalText,
+  CONSOLE_PASSWORD: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   DATABASE_URL: optionalText.pipe(
     z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL (unset means SQLite)').optional(),
   ),
+  LEASE_MS: int(1000).default(30_000),
+  PG_POOL_MAX: int(1, 100).default(10),
   OPENAI_API_KEY: optionalText,
   OPENAI_BASE_URL: optionalText.pipe(z.url().optional()),
   OPENAI_TIMEOUT_MS: int(1000).default(600_000),
@@ -80,6 +85,8 @@ export const envSchema = z.object({
   SFTP_MAX_DOWNLOADS: int(1, 16).default(2),
   SFTP_SETTLE_MS: int(0).default(2000),
   SFTP_ALERT_AFTER_FAILURES: int(1).default(3),
+  SFTP_RECENT_DAYS: int(0, 366).default(3),
+  SFTP_FULL_SCAN_INTERVAL_MS: int(60_000).default(86_400_000),
   NOTION_TOKEN: optionalText,
   NOTION_DATABASE_ID: optionalText,
   NOTION_BASE_URL: optionalText.pipe(z.url().optional()),
@@ -96,10 +103,14 @@ export const envSchema = z.object({
   SLACK_NOTIFY: z.enum(['failures', 'all']).default('failures'),
   RETENTION_DAYS: optionalNumber.pipe(z.number({ error: 'must be a number of days' }).int('must be a whole number of days').min(1, 'must be at least 1 (unset keeps audio forever)').optional()),
   TRANSCRIPT_RETENTION_DAYS: optionalNumber.pipe(z.number({ error: 'must be a number of days' }).int('must be a whole number of days').min(1, 'must be at least 1 (unset keeps transcripts forever)').optional()),
+  SERVICE_CHECK_INTERVAL_MS: int(100).default(30_000),
+  DISK_FREE_MIN_MB: int(0).default(512),
   FIVE9_TIMEZONE: z.string().refine(isIanaZone, 'must be an IANA time zone such as America/New_York').default('UTC'),
   FIVE9_NAME_PATTERN: optionalText,
   FIVE9_IVR_LEGS: z.enum(['transcribe', 'skip']).default('transcribe'),
   AGENT_CHANNEL: z.enum(['none', 'left', 'right']).default('none'),
+  FFMPEG_PATH: optionalText,
+  FFPROBE_PATH: optionalText,
   REDACT: z
     .string()
     .default('pci,ssn')
@@ -110,6 +121,7 @@ export const envSchema = z.object({
         z.array(z.enum(['pci', 'ssn', 'phone', 'email'], 'must be a comma list of pci, ssn, phone, email, or none')),
       ]),
     ),
+  REDACT_AUDIO: z.enum(['mute', 'beep', 'off']).default('mute'),
 });
 
 export type Env = z.output<typeof envSchema>;

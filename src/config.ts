@@ -1,9 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
+import { executableProblem } from './audio/audio-tools.ts';
+import { isLoopbackHost } from './http/is-loopback-host.ts';
 import { envSchema, type Env } from './config-schema.ts';
 import { secretsFromFiles } from './config/secret-files.ts';
 import { parseNamePattern } from './five9/name-pattern.ts';
+import { redactUrlCredentials } from './observability/redact-url-credentials.ts';
 import type { RedactKind } from './redact/redact-kinds.ts';
 import type { SftpSettings } from './sftp/sftp-settings.ts';
 
@@ -24,6 +27,8 @@ export interface Config {
     sqlitePath: string;
   };
   databaseUrl?: string;
+  /** PostgreSQL ledger (DATABASE_URL set): how long a claim lives without a heartbeat, and the pool size. */
+  database: { leaseMs: number; poolMax: number };
   inbox: { enabled: boolean; watch: boolean; stableMs: number; rescanIntervalMs: number };
   pipeline: {
     concurrency: number;
@@ -34,7 +39,8 @@ export interface Config {
     retrySweepMs: number;
     shutdownTimeoutMs: number;
   };
-  http: { host: string; port: number };
+  /** `console`: HTTP Basic credentials of the web console at `/`; required when `host` is not loopback. */
+  http: { host: string; port: number; console?: { user: string; password: string } };
   log: { level: Env['LOG_LEVEL']; format: 'json' | 'pretty' };
   openai: {
     apiKey?: string;
@@ -60,6 +66,10 @@ export interface Config {
     maxDownloads: number;
     settleMs: number;
     alertAfterFailures: number;
+    /** Day folders up to this many days old are listed on every poll (SFTP_RECENT_DAYS). */
+    recentDays: number;
+    /** Older settled day folders are listed only by a full walk, at most this often. */
+    fullScanIntervalMs: number;
   };
   notion?: {
     token: string;
@@ -79,6 +89,8 @@ export interface Config {
     agentChannel: 'none' | 'left' | 'right';
   };
   redact: RedactKind[];
+  /** REDACT_AUDIO: mute (default) or beep what redaction masked in the audio kept, or leave it (off). */
+  redactAudio: 'mute' | 'beep' | 'off';
   alerts: {
     summaryIntervalMs: number;
     /** Local time `HH:MM` in `five9.timeZone` for the daily summary; replaces the interval when set. */
@@ -88,6 +100,10 @@ export interface Config {
   };
   /** Days kept before deletion; unset keeps forever. Audio in processed/ and failed/; transcripts/. */
   retention: { audioDays?: number; transcriptDays?: number };
+  /** `FFMPEG_PATH` / `FFPROBE_PATH` as set (checked executable); unset → `PATH`, then the npm-shipped build. */
+  audioTools: { ffmpegPath?: string; ffprobePath?: string };
+  /** Service-level trouble: how often a paused component is checked; the free-space floor under DATA_DIR. */
+  service: { checkIntervalMs: number; diskFreeMinBytes: number };
 }
 
 /** Bad configuration: one line per problem, each naming its variable. */
@@ -112,6 +128,7 @@ export function loadConfig(
     isTTY?: boolean;
     /** the command transcribes: OPENAI_API_KEY is required */ transcribes?: boolean;
     /** `doctor` runs without a host key pin: on first contact it prints the one to pin */ sftpPinOptional?: boolean;
+    /** the command serves HTTP (`start`): the console's credentials are required off loopback */ serves?: boolean;
   } = {},
 ): Config {
   const secrets = secretsFromFiles(env);
@@ -125,6 +142,7 @@ export function loadConfig(
   if (options.transcribes && valid.success && !valid.data.OPENAI_API_KEY && !secrets.problems.some((p) => p.startsWith('OPENAI_API_KEY'))) problems.unshift(MISSING_API_KEY);
   problems.unshift(...secrets.problems);
   if (options.sftpPinOptional) problems.splice(0, problems.length, ...problems.filter((p) => !p.startsWith('SFTP_HOST_KEY_SHA256: required')));
+  if (valid.success) problems.push(...consoleProblems(valid.data, options.serves === true));
   if (problems.length > 0 || !valid.success) throw new ConfigError(problems);
   const e = valid.data;
 
@@ -140,6 +158,7 @@ export function loadConfig(
       sqlitePath: path.join(dataDir, 'pipeline.db'),
     },
     databaseUrl: e.DATABASE_URL,
+    database: { leaseMs: e.LEASE_MS, poolMax: e.PG_POOL_MAX },
     inbox: { enabled: true, watch: e.WATCH_INBOX, stableMs: e.INBOX_STABLE_MS, rescanIntervalMs: e.INBOX_RESCAN_INTERVAL_MS },
     pipeline: {
       concurrency: e.CONCURRENCY,
@@ -149,7 +168,11 @@ export function loadConfig(
       retrySweepMs: e.RETRY_SWEEP_MS,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     },
-    http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
+    http: {
+      host: e.HTTP_HOST,
+      port: e.HTTP_PORT,
+      ...(e.CONSOLE_USER && e.CONSOLE_PASSWORD ? { console: { user: e.CONSOLE_USER, password: e.CONSOLE_PASSWORD } } : {}),
+    },
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT ?? (options.isTTY ? 'pretty' : 'json') },
     openai: {
       apiKey: e.OPENAI_API_KEY,
@@ -186,6 +209,8 @@ export function loadConfig(
           maxDownloads: e.SFTP_MAX_DOWNLOADS,
           settleMs: e.SFTP_SETTLE_MS,
           alertAfterFailures: e.SFTP_ALERT_AFTER_FAILURES,
+          recentDays: e.SFTP_RECENT_DAYS,
+          fullScanIntervalMs: e.SFTP_FULL_SCAN_INTERVAL_MS,
         }
       : undefined,
     notion:
@@ -210,8 +235,14 @@ export function loadConfig(
       agentChannel: e.AGENT_CHANNEL,
     },
     redact: e.REDACT,
+    redactAudio: e.REDACT_AUDIO,
     alerts: { summaryIntervalMs: e.SUMMARY_INTERVAL_MS, summaryAt: e.SUMMARY_AT, notify: e.SLACK_NOTIFY },
     retention: { audioDays: e.RETENTION_DAYS, transcriptDays: e.TRANSCRIPT_RETENTION_DAYS },
+    audioTools: {
+      ffmpegPath: e.FFMPEG_PATH === undefined ? undefined : path.resolve(e.FFMPEG_PATH),
+      ffprobePath: e.FFPROBE_PATH === undefined ? undefined : path.resolve(e.FFPROBE_PATH),
+    },
+    service: { checkIntervalMs: e.SERVICE_CHECK_INTERVAL_MS, diskFreeMinBytes: e.DISK_FREE_MIN_MB * 1024 * 1024 },
   };
 }
 
@@ -242,10 +273,22 @@ function crossFieldProblems(e: Env): string[] {
       problems.push(message.startsWith('FIVE9_NAME_PATTERN') ? message : `FIVE9_NAME_PATTERN: ${message}`);
     }
   }
-  if (e.DATABASE_URL)
-    problems.push('DATABASE_URL: the PostgreSQL ledger is not available in this version; unset it to use SQLite at $DATA_DIR/pipeline.db');
+  for (const variable of ['FFMPEG_PATH', 'FFPROBE_PATH'] as const) {
+    const file = e[variable];
+    const problem = file === undefined ? undefined : executableProblem(file);
+    if (problem !== undefined) problems.push(`${variable}: ${file} ${problem} (unset it to use ${variable === 'FFMPEG_PATH' ? 'ffmpeg' : 'ffprobe'} from PATH or the npm-shipped build)`);
+  }
   if (e.RETRY_MAX_DELAY_MS < e.RETRY_BASE_DELAY_MS) problems.push('RETRY_MAX_DELAY_MS: must be at least RETRY_BASE_DELAY_MS');
   return problems;
+}
+
+/** The console at `/` shows transcripts and retries recordings: off loopback it must not be open to anyone. */
+function consoleProblems(e: Env, serves: boolean): string[] {
+  if (Boolean(e.CONSOLE_USER) !== Boolean(e.CONSOLE_PASSWORD)) return [`${e.CONSOLE_USER ? 'CONSOLE_PASSWORD' : 'CONSOLE_USER'}: required together with ${e.CONSOLE_USER ? 'CONSOLE_USER' : 'CONSOLE_PASSWORD'}`];
+  if (serves && !e.CONSOLE_USER && !isLoopbackHost(e.HTTP_HOST)) {
+    return [`CONSOLE_USER / CONSOLE_PASSWORD: required when HTTP_HOST (${e.HTTP_HOST}) is not loopback: the web console shows transcripts and retries recordings`];
+  }
+  return [];
 }
 
 const MISSING_API_KEY = 'OPENAI_API_KEY: required (the API key of OpenAI or of your OpenAI-compatible server)';
@@ -258,7 +301,7 @@ export function redactedConfig(config: Config): unknown {
     JSON.stringify(config, (key, value: unknown) => {
       if (value === undefined || value === null) return value;
       if (SECRET_KEYS.has(key)) return '[redacted]';
-      if (key === 'databaseUrl' && typeof value === 'string') return value.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:[redacted]@');
+      if (typeof value === 'string') return redactUrlCredentials(value);
       return value;
     }),
   );

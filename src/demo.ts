@@ -2,13 +2,12 @@ import { cp, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { environmentWithDotEnv, loadConfig, type Config } from './config.ts';
+import { loadConfig, type Config } from './config.ts';
 import { createNotionEmulator } from './emulators/notion/notion-emulator.ts';
 import { createOpenAiEmulator } from './emulators/openai-emulator.ts';
 import { createSlackEmulator } from './emulators/slack-emulator.ts';
 import { serveApp } from './http/serve-app.ts';
 import { checkNotionDatabase } from './publish/notion/notion-schema.ts';
-import { SqliteLedger } from './ledger/sqlite-ledger.ts';
 import { Service } from './main.ts';
 import { createLogger } from './observability/logger.ts';
 import { outcomeLine } from './commands/run-once.ts';
@@ -18,11 +17,25 @@ import { requestLimitsFor } from './transcribe/request-limits.ts';
 const SAMPLES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../test/fixtures/samples');
 
 /**
+ * Variables that could send the demo's samples somewhere real or read real data: ignored, so a
+ * demo run beside a live service (same shell, same `.env`) never reaches its accounts or folders.
+ */
+const REAL_ENDPOINTS = /^(OPENAI_|NOTION_|SLACK_|SFTP_|DATABASE_URL|DATA_DIR|INBOX_DIR|INSIGHTS_)/;
+
+/**
  * `npm run demo`: the whole pipeline on built-in emulators (no accounts): copies the sample
- * recordings into the inbox, processes them once and shows what came out.
- * Uses its own ledger (`demo.db`) so it can be run again and again.
+ * recordings into the inbox of a fresh temporary DATA_DIR, processes them once and shows what
+ * came out. `.env` is never read and every endpoint is an emulator; the folder is kept so the
+ * transcripts can be looked at, and its path printed.
  */
 async function demo(): Promise<number> {
+  process.umask(0o077);
+  const ignored = Object.keys(process.env).filter((name) => REAL_ENDPOINTS.test(name));
+  // the SDKs read some of these themselves (OPENAI_BASE_URL, OPENAI_ORG_ID, …) when not told
+  for (const name of ignored) delete process.env[name];
+  if (ignored.length > 0) console.log(`demo: ignoring ${ignored.sort().join(', ')} from the environment; it only talks to its emulators`);
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'recpipe-demo-'));
+
   const openai = createOpenAiEmulator();
   const openaiServer = await openai.start();
   const notion = createNotionEmulator();
@@ -31,10 +44,9 @@ async function demo(): Promise<number> {
   const notionServer = await serveApp(notion.app);
   const slack = createSlackEmulator({ token: 'xoxb-demo', channels: ['call-alerts'] });
   const slackServer = await slack.start();
-  const env = environmentWithDotEnv();
   const config = loadConfig({
-    DATA_DIR: env.DATA_DIR ?? './data',
-    LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     FIVE9_TIMEZONE: 'America/New_York',
     AGENT_CHANNEL: 'right',
     INBOX_STABLE_MS: '0',
@@ -52,14 +64,12 @@ async function demo(): Promise<number> {
   const fixed = await checkNotionDatabase(config.notion!, { fix: true });
   if (!fixed.ok) throw new Error(`could not set up the demo Notion database: ${fixed.lines.join('; ')}`);
   const log = createLogger({ ...config.log, destination: process.stderr });
-  const ledgerPath = path.join(config.paths.dataDir, 'demo.db');
-  for (const suffix of ['', '-wal', '-shm']) await rm(`${ledgerPath}${suffix}`, { force: true });
 
   await cp(SAMPLES, config.paths.inboxDir, { recursive: true, filter: (source) => !source.endsWith('README.md') && !source.endsWith('speech.json') });
   console.log(`demo: emulators of OpenAI ${openaiServer.url}, Notion ${notionServer.url}, Slack ${slackServer.url}`);
   console.log(`demo: sample recordings copied to ${config.paths.inboxDir}\n`);
 
-  const service = new Service(config, log, { ledger: new SqliteLedger(ledgerPath) });
+  const service = new Service(config, log);
   try {
     const { tally } = await service.runOnce((outcome) => console.log(outcomeLine(outcome)));
     const s = tally.summary('run');
@@ -77,8 +87,9 @@ async function demo(): Promise<number> {
     for (const id of ['35002af3288a69a2', '1cbfdb0d1d21b4b1']) {
       const file = path.join(config.paths.transcriptsDir, `${id}.md`);
       const markdown = await readFile(file, 'utf8').catch(() => undefined);
-      if (markdown) console.log(`\n--- ${path.relative(process.cwd(), file)}\n${markdown.slice(markdown.indexOf('## Transcript'))}`);
+      if (markdown) console.log(`\n--- ${file}\n${markdown.slice(markdown.indexOf('## Transcript'))}`);
     }
+    console.log(`\ndemo: everything it wrote is in ${dataDir} (kept for you to look at; delete it when done)`);
     return s.failed > 0 ? 1 : 0;
   } finally {
     await service.close();

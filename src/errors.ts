@@ -42,6 +42,55 @@ export class PermanentError extends Error {
   }
 }
 
+/** The part of the service a {@link ServiceError} concerns: the /ready component that turns 503. */
+export type ServiceComponent = 'openai' | 'disk' | 'ledger' | 'notion' | 'slack';
+
+/**
+ * Trouble of the service, not of one recording: a rejected key, exhausted quota, an unreachable
+ * API, a full disk, a busy ledger. The recording goes back to pending (no attempt counted), intake
+ * pauses and /ready says why until a periodic check passes (see ServiceGate).
+ */
+export class ServiceError extends Error {
+  override readonly name = 'ServiceError';
+  readonly system?: string;
+  readonly status?: number;
+  readonly requestId?: string;
+
+  constructor(
+    readonly component: ServiceComponent,
+    /** Short, for /ready and the alert: `key rejected`, `quota exhausted`, `unreachable`, … */
+    readonly reason: string,
+    context: ErrorContext = {},
+  ) {
+    super(`${component}: ${reason}`, context.cause === undefined ? undefined : { cause: context.cause });
+    this.system = context.system ?? component;
+    this.status = context.status;
+    this.requestId = context.requestId;
+  }
+}
+
+/** Errno / SQLite codes that mean the disk or the ledger, not the recording, is in trouble. */
+const DISK_CODES = new Set(['ENOSPC', 'EDQUOT']);
+const LEDGER_CODES = /^SQLITE_(BUSY|LOCKED)/;
+
+/**
+ * The service-level trouble inside `error` (a StageError, its cause chain), or undefined when the
+ * error is the recording's own. ENOSPC/EDQUOT anywhere is the disk; SQLITE_BUSY/LOCKED the ledger.
+ */
+export function serviceErrorOf(error: unknown): ServiceError | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 8 && current !== undefined && current !== null; depth += 1) {
+    if (current instanceof ServiceError) return current;
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') {
+      if (DISK_CODES.has(code) || code === 'SQLITE_FULL') return new ServiceError('disk', `no space left (${code})`, { cause: current });
+      if (LEDGER_CODES.test(code)) return new ServiceError('ledger', `database busy or locked (${code})`, { cause: current });
+    }
+    current = current instanceof StageError ? current.error : (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
 /** Raised when work stops because the process is shutting down; the recording goes back to pending. */
 export class AbortedError extends Error {
   override readonly name = 'AbortedError';

@@ -7,8 +7,10 @@ import { serveApp, type ServedApp } from './http/serve-app.ts';
 import { createHttpApp } from './http/http-app.ts';
 import { Readiness } from './http/readiness.ts';
 import { InboxHandler } from './inbox/inbox-handler.ts';
+import { InboxRefusals } from './inbox/inbox-refusals.ts';
 import { SftpHandler } from './sftp/sftp-handler.ts';
 import { SftpPoller } from './sftp/sftp-poller.ts';
+import { WalkPlanner } from './sftp/walk-planner.ts';
 import { SourceHealth } from './sftp/source-health.ts';
 import type { Ledger } from './ledger/ledger.ts';
 import { SqliteLedger } from './ledger/sqlite-ledger.ts';
@@ -35,6 +37,15 @@ import { freeBytes } from './files/free-bytes.ts';
 import { scheduleRetention } from './retention/retention-run.ts';
 import { scheduleDaily } from './pipeline/daily-schedule.ts';
 import { createDoneNotice } from './pipeline/done-notice.ts';
+import { checkDiskFloor } from './files/disk-floor-probe.ts';
+import { ServiceGate, type ServiceProbe } from './pipeline/service-gate.ts';
+import { checkOpenAi } from './transcribe/openai-check.ts';
+import { PRIVATE_DIR_MODE } from './files/atomic-write.ts';
+import { DataDirLock } from './files/data-dir-lock.ts';
+import { tightenModes } from './files/tighten-modes.ts';
+import { ConsoleStore } from './http/console/console-store.ts';
+import { backfillSearchIndex } from './publish/backfill-search-index.ts';
+import { SearchIndexPublisher } from './publish/search-index-publisher.ts';
 
 /** Parts a caller (tests, the demo) may supply instead of the ones built from the config. */
 export interface ServiceOverrides {
@@ -56,6 +67,11 @@ export class Service {
   private readonly sftpPoller?: SftpPoller;
   private readonly sftpHealth?: SourceHealth;
   readonly tally = new RunTally();
+  /** Service-level trouble (key, quota, API, disk, ledger) pauses intake here; see ServiceGate. */
+  readonly gate: ServiceGate;
+  private lock?: DataDirLock;
+  /** The pipeline's "pick up pending rows now" listeners (the console's retry calls them). */
+  private readonly resumeListeners = new Set<() => void>();
 
   constructor(
     readonly config: Config,
@@ -75,22 +91,53 @@ export class Service {
     this.notifier =
       overrides.notifier ??
       (config.slack ? new SlackNotifier({ ...config.slack, metrics: this.metrics, logger: log.child({ component: 'slack' }) }) : undefined);
-    this.handlers = { inbox: new InboxHandler() };
+    this.gate = new ServiceGate({
+      probes: this.serviceProbes(overrides.transcriber === undefined),
+      intervalMs: config.service.checkIntervalMs,
+      log: log.child({ component: 'service-gate' }),
+      notifier: this.notifier,
+      metrics: this.metrics,
+    });
+    this.handlers = { inbox: new InboxHandler(config.paths.inboxDir) };
     if (config.sftp) {
       this.sftpHealth = new SourceHealth('sftp', {
         log: log.child({ component: 'sftp' }),
         notifier: this.notifier,
         alertAfter: config.sftp.alertAfterFailures,
       });
-      this.sftpPoller = new SftpPoller(config.sftp, { metrics: this.metrics, log: log.child({ component: 'sftp' }), health: this.sftpHealth });
+      const planner = new WalkPlanner(
+        this.ledger.sourceHistory('sftp'),
+        { recentDays: config.sftp.recentDays, fullScanIntervalMs: config.sftp.fullScanIntervalMs, timeZone: config.five9.timeZone },
+        config.sftp.remoteDir,
+      );
+      this.sftpPoller = new SftpPoller(config.sftp, { metrics: this.metrics, log: log.child({ component: 'sftp' }), health: this.sftpHealth, planner });
       this.handlers.sftp = new SftpHandler(config.sftp, { workDir: config.paths.workDir, maxDownloads: config.sftp.maxDownloads, metrics: this.metrics });
     }
+  }
+
+  private serviceProbes(realOpenAi: boolean): ServiceProbe[] {
+    const { config } = this;
+    const probes: ServiceProbe[] = [
+      { component: 'disk', proactive: true, check: () => checkDiskFloor(config.paths.dataDir, config.service.diskFreeMinBytes) },
+      { component: 'ledger', check: () => this.ledger.ping() },
+    ];
+    for (const publisher of this.publishers) {
+      if (publisher.name === 'notion' && publisher.check) probes.push({ component: 'notion', check: async () => void (await publisher.check!()) });
+    }
+    if (realOpenAi) {
+      const { apiKey, baseURL, model } = config.openai;
+      probes.push({ component: 'openai', check: async () => void (await checkOpenAi({ apiKey, baseURL, model })) });
+    }
+    return probes;
   }
 
   private buildPublishers(): Publisher[] {
     const { config } = this;
     // files first: the local transcript is the record of truth even when Notion is down
     const publishers: Publisher[] = [new FilesPublisher(config.paths.transcriptsDir)];
+    // right after the files: the console finds a recording only once its transcript file exists
+    const index = this.ledger.recordingIndex?.();
+    if (index) publishers.push(new SearchIndexPublisher(index));
     if (config.notion) {
       publishers.push(
         new NotionPublisher({
@@ -108,13 +155,14 @@ export class Service {
    * One discovery pass of every source, then process everything found. `sourceErrors` names
    * each source whose listing failed (the run then counts as failed too).
    */
-  async runOnce(onOutcome?: (outcome: Outcome) => void): Promise<{ tally: RunTally; sourceErrors: string[] }> {
+  async runOnce(onOutcome?: (outcome: Outcome) => void): Promise<{ tally: RunTally; sourceErrors: string[]; paused?: string }> {
     await this.prepare();
     const pipeline = this.startFlow(false, onOutcome);
     await pipeline.done;
     await this.notifier?.summary(this.tally.summary('run'));
     const sourceErrors = this.sftpHealth?.failure ? [`sftp: ${this.sftpHealth.failure}`] : [];
-    return { tally: this.tally, sourceErrors };
+    // service-level trouble left the rest pending: say why instead of waiting for it to heal
+    return { tally: this.tally, sourceErrors, ...(this.gate.isOpen ? {} : { paused: this.gate.describe() }) };
   }
 
   /** Runs until `stopSignal` fires: sources, pipeline and the HTTP server. */
@@ -123,17 +171,31 @@ export class Service {
     const readiness = new Readiness(this.readinessChecks(), {
       onReport: (report) => this.metrics.pipelineHealth.set(report.ready ? 1 : 0),
     });
+    const index = this.ledger.recordingIndex?.();
+    const enrich = buildCallEnricher(this.config.five9);
+    if (index) await backfillSearchIndex(index, this.config.paths.transcriptsDir, this.log.child({ component: 'console' }));
     const app = createHttpApp({
       readiness,
       metrics: this.metrics,
       refreshGauges: async () => {
         this.metrics.oldestPendingAge.set(await this.ledger.oldestPendingAgeSeconds());
         this.metrics.dataDirFreeBytes.set(await freeBytes(this.config.paths.dataDir));
+        const shared = await this.ledger.gauges?.();
+        if (shared) {
+          for (const [state, n] of Object.entries(shared.pool)) this.metrics.ledgerPoolConnections.set({ state }, n);
+          this.metrics.ledgerLeasesHeld.set(shared.leasesHeld);
+        }
+      },
+      console: index && {
+        store: new ConsoleStore(this.ledger, index, this.config.paths, (row) => enrich(row).call),
+        credentials: this.config.http.console,
+        onRetried: () => this.resumeListeners.forEach((listener) => listener()),
       },
     });
     const http: ServedApp = await serveApp(app, { host: this.config.http.host, port: this.config.http.port });
     this.log.info({ url: http.url }, 'health and metrics server listening');
     const pipeline = this.startFlow(true);
+    this.gate.start();
     this.log.info({ inbox: this.config.paths.inboxDir }, 'service started');
     const retention = scheduleRetention(this.config.paths, this.config.retention, this.log.child({ component: 'retention' }));
     const sendSummary = () => {
@@ -155,6 +217,7 @@ export class Service {
     const drained = await pipeline.shutdown(this.config.pipeline.shutdownTimeoutMs);
     summaries.stop();
     retention.stop();
+    this.gate.stop();
     await Promise.allSettled(this.watcherClosings);
     await http.close();
     return { drained };
@@ -163,12 +226,18 @@ export class Service {
   async close(): Promise<void> {
     await this.notifier?.close?.(5000);
     await this.ledger.close();
+    this.lock?.release();
   }
 
   private async prepare(): Promise<void> {
     const { paths } = this.config;
-    for (const dir of [paths.dataDir, paths.inboxDir, paths.workDir, paths.processedDir, paths.failedDir, paths.transcriptsDir]) {
-      await mkdir(dir, { recursive: true });
+    await mkdir(paths.dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
+    // before recovery: a second processor must never hand the first one's in-flight rows back to pending
+    this.lock = DataDirLock.acquire(paths.dataDir);
+    const tightened = await tightenModes(paths.dataDir);
+    if (tightened.length > 0) this.log.warn({ count: tightened.length, examples: tightened.slice(0, 5) }, 'DATA_DIR held files readable by other users; set them to 0700/0600');
+    for (const dir of [paths.inboxDir, paths.workDir, paths.processedDir, paths.failedDir, paths.transcriptsDir]) {
+      await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
     }
     const recovered = await this.ledger.recover();
     if (recovered > 0) this.log.info({ recovered }, 'recordings interrupted by a previous stop are pending again');
@@ -177,6 +246,7 @@ export class Service {
 
   private startFlow(continuous: boolean, onOutcome?: (outcome: Outcome) => void): RunningPipeline {
     const { config, log, metrics, ledger } = this;
+    const inboxRefusals = new InboxRefusals({ log, metrics });
     const sources: FlowSources = {
       inbox: config.inbox.enabled
         ? {
@@ -186,6 +256,7 @@ export class Service {
             rescanIntervalMs: config.inbox.rescanIntervalMs,
             log,
             onClose: (closing) => this.watcherClosings.push(closing),
+            onRefusal: (where, reason) => inboxRefusals.report(where, reason),
           }
         : undefined,
       sftp:
@@ -194,7 +265,19 @@ export class Service {
           : undefined,
     };
     const doneNotice = createDoneNotice(config.five9);
-    const recordings = { ledger, log, resumeIntervalMs: continuous ? config.inbox.rescanIntervalMs : undefined };
+    const recordings = {
+      ledger,
+      log,
+      resumeIntervalMs: continuous ? config.inbox.rescanIntervalMs : undefined,
+      onResume: (listener: () => void) => {
+        const stopGate = this.gate.onReopen(listener);
+        this.resumeListeners.add(listener);
+        return () => {
+          stopGate();
+          this.resumeListeners.delete(listener);
+        };
+      },
+    };
     const deps: ProcessDeps = {
       ledger,
       sources: this.handlers,
@@ -215,6 +298,7 @@ export class Service {
       },
       enrich: buildCallEnricher(config.five9),
       redact: buildRedactor(config.redact),
+      redactAudio: config.redactAudio,
       metrics,
       log,
     };
@@ -240,11 +324,11 @@ export class Service {
         this.tally.add(outcome);
         if (outcome.kind === 'done' && config.alerts.notify === 'all') void this.notifier?.recordingDone?.(doneNotice(outcome));
         if (outcome.kind === 'done') metrics.filesProcessed.inc({ status: 'success' });
+        if (outcome.kind === 'done') this.gate.recordingDone();
         else if (outcome.kind === 'failed') {
           metrics.filesProcessed.inc({ status: 'failure' });
           metrics.failuresByStage.inc({ stage: outcome.stage });
-        }
-        else if (outcome.kind === 'duplicate') metrics.duplicates.inc();
+        } else if (outcome.kind === 'duplicate') metrics.duplicates.inc();
         onOutcome?.(outcome);
       },
       concurrency: config.pipeline.concurrency,
@@ -255,6 +339,7 @@ export class Service {
       },
       metrics,
       log,
+      gate: this.gate,
     });
   }
 
@@ -269,6 +354,7 @@ export class Service {
         },
       },
     ];
+    checks.push({ name: 'intake', check: () => this.gate.readiness() });
     const sftpHealth = this.sftpHealth;
     if (sftpHealth) checks.push({ name: 'sftp', check: () => sftpHealth.check() });
     const notifier = this.notifier;

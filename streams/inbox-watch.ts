@@ -2,7 +2,7 @@ import { watch } from 'chokidar';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { EMPTY, Observable, catchError, defer, exhaustMap, merge, mergeMap, of, timer } from 'rxjs';
-import { isInboxCandidate, statInboxFile } from '../src/inbox/inbox-folder.ts';
+import { isInboxCandidate, statInboxFile, type OnInboxRefusal } from '../src/inbox/inbox-folder.ts';
 import { scanStable } from '../src/inbox/scan-stable.ts';
 import type { FoundFile } from '../src/recording.ts';
 
@@ -15,6 +15,8 @@ export interface InboxOptions {
   log: Logger;
   /** Receives the watcher's close() promise so shutdown can await it. */
   onClose?: (closing: Promise<void>) => void;
+  /** Hears about entries left alone (symlinks, undecodable names); the receiver reports each once. */
+  onRefusal?: OnInboxRefusal;
 }
 
 /**
@@ -25,7 +27,7 @@ export interface InboxOptions {
 export function inboxFiles(options: InboxOptions): Observable<FoundFile> {
   const scans$ = (options.watch ? timer(0, options.rescanIntervalMs) : of(0)).pipe(
     exhaustMap(() =>
-      defer(() => scanStable(options.root, options.stableMs)).pipe(
+      defer(() => scanStable(options.root, options.stableMs, undefined, options.onRefusal)).pipe(
         catchError((error: unknown) => {
           options.log.warn({ err: error, inbox: options.root }, 'inbox scan failed; the next scan retries');
           return of([] as FoundFile[]);
@@ -41,6 +43,8 @@ function watchEvents(options: InboxOptions): Observable<FoundFile> {
   return new Observable<string>((subscriber) => {
     const watcher = watch(options.root, {
       ignoreInitial: true,
+      // a symlinked folder would have the service transcribe, then move away, files from elsewhere
+      followSymlinks: false,
       awaitWriteFinish: { stabilityThreshold: Math.max(options.stableMs, 100), pollInterval: 100 },
       // directories must pass so chokidar recurses; files are filtered by name
       ignored: (file, stats) =>
@@ -57,7 +61,7 @@ function watchEvents(options: InboxOptions): Observable<FoundFile> {
     mergeMap((file) =>
       defer(async () => {
         // awaitWriteFinish already waited for a stable size
-        return isInboxCandidate(options.root, file) ? statInboxFile(options.root, file) : undefined;
+        return isInboxCandidate(options.root, file) ? statInboxFile(options.root, file, options.onRefusal) : undefined;
       }).pipe(
         mergeMap((found) => (found ? of(found) : EMPTY)),
         catchError(() => EMPTY),

@@ -1,5 +1,5 @@
 import { Observable, retry, throwError, timer, type MonoTypeOperatorFunction } from 'rxjs';
-import { isTransient, retryAfterMsOf } from '../src/errors.ts';
+import { AbortedError, isTransient, retryAfterMsOf } from '../src/errors.ts';
 import { backoffDelayMs, type RetryPolicy } from '../src/pipeline/backoff.ts';
 
 /**
@@ -24,10 +24,16 @@ export function retryTransient<T>(
 
 /**
  * Runs an abortable async call as an Observable: unsubscribing (shutdown deadline, cancellation)
- * aborts it through its AbortSignal. `outer` aborts it too.
+ * aborts it through its AbortSignal. `outer` aborts it too, and once it has fired no call starts
+ * (the subscriber gets an AbortedError instead).
  */
 export function fromAbortable<T>(run: (signal: AbortSignal) => Promise<T>, outer?: AbortSignal): Observable<T> {
   return new Observable<T>((subscriber) => {
+    // a retry scheduled before shutdown aborted everything must not start another attempt
+    if (outer?.aborted) {
+      subscriber.error(new AbortedError());
+      return;
+    }
     const controller = new AbortController();
     const signal = outer ? AbortSignal.any([controller.signal, outer]) : controller.signal;
     run(signal).then(

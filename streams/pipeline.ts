@@ -12,10 +12,12 @@ import {
   tap,
   type Subscription,
 } from 'rxjs';
-import { PermanentError, StageError, innerError, isAborted, isTransient, messageOf, stageOf } from '../src/errors.ts';
+import { PermanentError, StageError, innerError, isAborted, isTransient, messageOf, serviceErrorOf, stageOf } from '../src/errors.ts';
 import type { Ledger } from '../src/ledger/ledger.ts';
+import { retryLedgerWrite } from '../src/ledger/ledger-write-retry.ts';
 import type { Metrics } from '../src/observability/metrics.ts';
 import type { RetryPolicy } from '../src/pipeline/backoff.ts';
+import type { ServiceGate } from '../src/pipeline/service-gate.ts';
 import type { Outcome } from '../src/pipeline/outcome.ts';
 import type { ClaimedFile } from '../src/recording.ts';
 import { fromAbortable, retryTransient } from './operators.ts';
@@ -31,6 +33,8 @@ export interface PipelineDeps {
   retry: RetryPolicy;
   metrics: Metrics;
   log: Logger;
+  /** Service-level trouble pauses intake here: recordings are released to pending, not failed. */
+  gate?: Pick<ServiceGate, 'beforeStart' | 'close'>;
 }
 
 /** A running pipeline: `done` resolves when the intake ended and every recording settled. */
@@ -54,8 +58,11 @@ export function startPipeline(recordings$: Observable<ClaimedFile>, deps: Pipeli
   const abortAll = new AbortController();
   let draining = false;
 
-  const attempt = async (file: ClaimedFile, tracker: { attempts: number }, signal: AbortSignal): Promise<Outcome> => {
+  const attempt = async (file: ClaimedFile, tracker: { attempts: number; begun: boolean }, signal: AbortSignal): Promise<Outcome> => {
+    tracker.begun = false;
+    await deps.gate?.beforeStart();
     tracker.attempts = await ledger.begin(file.seq);
+    tracker.begun = true;
     if (tracker.attempts > deps.retry.maxAttempts) {
       // a recording that crashed the process on every try must not crash it forever
       throw new StageError(
@@ -73,10 +80,11 @@ export function startPipeline(recordings$: Observable<ClaimedFile>, deps: Pipeli
     }
   };
 
-  const release = (file: ClaimedFile): Observable<Outcome> =>
-    defer(() => ledger.release(file.seq)).pipe(
-      map((): Outcome => ({ kind: 'released', file })),
-      catchError(() => of<Outcome>({ kind: 'released', file })),
+  const release = (file: ClaimedFile, refund = false, reason?: string): Observable<Outcome> =>
+    // a busy ledger must not leave the row `processing` until the next restart: wait out the lock
+    defer(() => retryLedgerWrite(() => ledger.release(file.seq, { refund }))).pipe(
+      map((): Outcome => ({ kind: 'released', file, reason })),
+      catchError(() => of<Outcome>({ kind: 'released', file, reason })),
     );
 
   const processIsolated = (file: ClaimedFile): Observable<Outcome> =>
@@ -84,18 +92,24 @@ export function startPipeline(recordings$: Observable<ClaimedFile>, deps: Pipeli
       metrics.waiting.dec();
       if (draining) return release(file);
       metrics.inFlight.inc();
-      const tracker = { attempts: file.attempts };
+      const tracker = { attempts: file.attempts, begun: false };
       return fromAbortable((signal) => attempt(file, tracker, signal), abortAll.signal).pipe(
         retryTransient<Outcome>(
           deps.retry,
           () => tracker.attempts,
           (error, delayMs) => {
             metrics.countRetry((innerError(error) as { system?: string }).system);
-            log.info({ seq: file.seq, err: messageOf(error), delayMs, attempt: tracker.attempts }, 'transient error, retrying');
+            log.info({ seq: file.seq, file: file.relativePath, err: messageOf(error), delayMs, attempt: tracker.attempts }, 'transient error, retrying');
           },
         ),
         catchError((error: unknown) => {
           if (isAborted(error) || abortAll.signal.aborted) return release(file);
+          const service = serviceErrorOf(error);
+          if (service) {
+            // the service's trouble, not the recording's: pending again, this attempt not counted
+            deps.gate?.close(service);
+            return release(file, tracker.begun, service.message);
+          }
           const transient = isTransient(error);
           const final = transient
             ? new StageError(stageOf(error), new Error(`gave up after ${tracker.attempts} attempts: ${messageOf(innerError(error))}`))

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { EMPTY, Observable, catchError, concatMap, defer, from, merge, mergeMap, of, timer } from 'rxjs';
+import { EMPTY, Observable, catchError, concatMap, defer, from, fromEventPattern, merge, mergeMap, of, timer } from 'rxjs';
 import type { Ledger } from '../src/ledger/ledger.ts';
 import type { ClaimedFile, FoundFile } from '../src/recording.ts';
 
@@ -8,6 +8,8 @@ export interface RecordingsOptions {
   log: Logger;
   /** How often to pick up rows put back to pending (`recpipe retry`); undefined: only at start. */
   resumeIntervalMs?: number;
+  /** Registers a listener called when paused intake resumes (ServiceGate.onReopen): pending rows are picked up at once. */
+  onResume?: (listener: () => void) => () => void;
 }
 
 /**
@@ -28,7 +30,12 @@ export function claimedRecordings(sources: Array<Observable<FoundFile>>, options
       ),
     ),
   );
-  const resumeTicks$ = options.resumeIntervalMs === undefined ? of(0) : timer(0, options.resumeIntervalMs);
+  const ticks$ = options.resumeIntervalMs === undefined ? of(0) : timer(0, options.resumeIntervalMs);
+  const onResume = options.onResume;
+  const resumeTicks$ =
+    onResume && options.resumeIntervalMs !== undefined
+      ? merge(ticks$, fromEventPattern<void>((handler: () => void) => onResume(handler), (_handler, unregister: () => void) => unregister()))
+      : ticks$;
   const resumed$ = resumeTicks$.pipe(
     concatMap(() =>
       defer(async () => {

@@ -5,7 +5,7 @@ import { AbortedError, PermanentError, TransientError } from '../errors.ts';
 import type { AudioInfo, NormalizedTrack } from '../recording.ts';
 import { lastLines, mediaToolPath, runMediaProcess } from './ffmpeg-process.ts';
 import { readFlacInfo } from './flac-info.ts';
-import { analysisGraph, type TrackAnalysisFiles, type TrackAnalysisOptions } from './track-analysis.ts';
+import { analysisFilterSupport, analysisGraph, type AnalysisFilterSupport, type TrackAnalysisFiles, type TrackAnalysisOptions } from './track-analysis.ts';
 
 /** Options of {@link normalizeAudio}. */
 export interface NormalizeOptions {
@@ -51,7 +51,7 @@ export async function normalizeAudio(
 ): Promise<NormalizedTrack[]> {
   const { signal } = options;
   if (signal?.aborted) throw new AbortedError('normalize not started: aborted', { cause: signal.reason });
-  await mkdir(outDir, { recursive: true });
+  await mkdir(outDir, { recursive: true, mode: 0o700 });
 
   const split = (options.splitChannels ?? true) && info.channels === 2;
   const sampleRate = info.sampleRate > 0 ? Math.min(info.sampleRate, MAX_OUTPUT_SAMPLE_RATE) : MAX_OUTPUT_SAMPLE_RATE;
@@ -73,7 +73,8 @@ export async function normalizeAudio(
   }));
 
   const binary = mediaToolPath('ffmpeg', options.ffmpegPath);
-  const args = ffmpegArgs(resolve(inputPath), info, split, sampleRate, outputs, analysis);
+  const support = await analysisFilterSupport(binary, analysis);
+  const args = ffmpegArgs(resolve(inputPath), info, split, sampleRate, outputs, analysis, support);
   try {
     const result = await runMediaProcess('ffmpeg', binary, args, { signal });
     if (result.exitCode !== 0) throw conversionFailure(result.exitCode, result.signal, result.stderr);
@@ -117,6 +118,7 @@ function ffmpegArgs(
   sampleRate: number,
   outputs: readonly Output[],
   analysis: TrackAnalysisOptions,
+  support: AnalysisFilterSupport,
 ): string[] {
   const { channels } = info;
   const args = ['-nostdin', '-hide_banner', '-nostats', '-v', 'error', '-y', '-i', input];
@@ -134,7 +136,7 @@ function ffmpegArgs(
   const sources = outputs.map((output) => {
     const source = split ? (output.channel === 0 ? 'left' : 'right') : channels > 1 ? 'mono' : '0:a:0';
     if (!measured) return source === '0:a:0' ? source : `[${source}]`;
-    graph.push(...analysisGraph(source, `measured${output.channel}`, info.sampleRate, analysis, output.analysis));
+    graph.push(...analysisGraph(source, `measured${output.channel}`, info.sampleRate, analysis, output.analysis, support));
     return `[measured${output.channel}]`;
   });
   if (graph.length > 0) args.push('-filter_complex', graph.join(';'));

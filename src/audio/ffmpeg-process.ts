@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { AbortedError, PermanentError, TransientError } from '../errors.ts';
+import { AbortedError, PermanentError, ServiceError, TransientError } from '../errors.ts';
+import { AUDIO_TOOL_ENV, resolveAudioTool, type MediaTool } from './audio-tools.ts';
 
-/** The two media tools this service spawns. */
-export type MediaTool = 'ffmpeg' | 'ffprobe';
+export type { MediaTool } from './audio-tools.ts';
 
 /** Options for one run of ffmpeg or ffprobe. */
 export interface MediaProcessOptions {
@@ -25,14 +25,15 @@ export interface MediaProcessResult {
   stdoutTruncated: boolean;
 }
 
-const ENV_VARS: Record<MediaTool, string> = { ffmpeg: 'FFMPEG_PATH', ffprobe: 'FFPROBE_PATH' };
+const ENV_VARS = AUDIO_TOOL_ENV;
 
-/** The binary to run: an explicit option, else `FFMPEG_PATH` / `FFPROBE_PATH`, else the bare name on PATH. */
+/**
+ * The binary to run: an explicit option, else what `resolveAudioTool` finds (`FFMPEG_PATH` /
+ * `FFPROBE_PATH`, `PATH`, the npm-shipped build). Throws PermanentError when there is none.
+ */
 export function mediaToolPath(tool: MediaTool, override?: string): string {
-  const fromEnv = process.env[ENV_VARS[tool]];
   if (override !== undefined && override !== '') return override;
-  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
-  return tool;
+  return resolveAudioTool(tool).path;
 }
 
 /** The last `count` non-empty lines of a tool's stderr, joined with ` | ` for one-line error messages. */
@@ -108,6 +109,12 @@ export function runMediaProcess(
         reject(new AbortedError(`${tool} killed: aborted`, { cause: signal?.reason }));
         return;
       }
+      const stderrText = stderrTail.toString('utf8');
+      if (exitCode !== 0 && /No space left on device|Disk quota exceeded/.test(stderrText)) {
+        // the disk's trouble, not the audio's: the recording must stay pending, not fail as bad audio
+        reject(new ServiceError('disk', `no space left (${tool}: ${/Disk quota/.test(stderrText) ? 'EDQUOT' : 'ENOSPC'})`, { system: tool }));
+        return;
+      }
       resolve({
         exitCode,
         signal: exitSignal,
@@ -122,7 +129,7 @@ export function runMediaProcess(
 function startFailure(tool: MediaTool, binary: string, error: NodeJS.ErrnoException): Error {
   const context = { system: 'ffmpeg', cause: error };
   if (error.code === 'ENOENT') {
-    return new PermanentError(`${tool} not found: "${binary}" (install ffmpeg or set ${ENV_VARS[tool]})`, context);
+    return new PermanentError(`${tool} not found: "${binary}" (install Debian's ffmpeg, run npm ci with optional dependencies, or set ${ENV_VARS[tool]})`, context);
   }
   if (error.code === 'EACCES') {
     return new PermanentError(`${tool} not executable: "${binary}" (check ${ENV_VARS[tool]})`, context);

@@ -1,9 +1,12 @@
 import { mkdir, access, constants } from 'node:fs/promises';
 import type { Config } from '../config.ts';
+import { checkPostgres } from '../ledger/pg-doctor.ts';
 import { SqliteLedger } from '../ledger/sqlite-ledger.ts';
-import { mediaToolPath, runMediaProcess } from '../audio/ffmpeg-process.ts';
+import { canEncode, describeSource, resolveAudioTool, toolVersion, type MediaTool } from '../audio/audio-tools.ts';
 import { checkOpenAi } from '../transcribe/openai-check.ts';
+import { audioRedactionStatus } from './audio-redaction-status.ts';
 import { checkIntegrations } from './doctor-integrations.ts';
+import { redactUrlCredentials } from '../observability/redact-url-credentials.ts';
 
 /** One line of the doctor's report. */
 export interface DoctorLine {
@@ -17,9 +20,9 @@ export async function runDoctor(config: Config, options: { fix: boolean }): Prom
   const lines: DoctorLine[] = [];
   const check = async (part: string, work: () => Promise<string>) => {
     try {
-      lines.push({ part, ok: true, detail: await work() });
+      lines.push({ part, ok: true, detail: redactUrlCredentials(await work()) });
     } catch (error) {
-      lines.push({ part, ok: false, detail: error instanceof Error ? error.message : String(error) });
+      lines.push({ part, ok: false, detail: redactUrlCredentials(error instanceof Error ? error.message : String(error)) });
     }
     const line = lines.at(-1)!;
     console.log(`${line.ok ? 'ok  ' : 'FAIL'}  ${line.part.padEnd(10)} ${line.detail}`);
@@ -31,6 +34,7 @@ export async function runDoctor(config: Config, options: { fix: boolean }): Prom
     return `${config.paths.dataDir} is writable`;
   });
   await check('ledger', async () => {
+    if (config.databaseUrl) return checkPostgres(config.databaseUrl);
     const ledger = new SqliteLedger(config.paths.sqlitePath);
     try {
       const status = await ledger.status();
@@ -40,14 +44,22 @@ export async function runDoctor(config: Config, options: { fix: boolean }): Prom
       await ledger.close();
     }
   });
-  for (const tool of ['ffmpeg', 'ffprobe'] as const) {
-    await check(tool, async () => {
-      const result = await runMediaProcess(tool, mediaToolPath(tool), ['-hide_banner', '-version']);
-      if (result.exitCode !== 0) throw new Error(`${tool} -version exited with ${result.exitCode}`);
-      return result.stdout.split('\n')[0] ?? tool;
-    });
-  }
+  for (const tool of ['ffmpeg', 'ffprobe'] as const) await check(tool, () => describeAudioTool(tool));
   await check('openai', () => checkOpenAi(config.openai));
+  await check('audio', () => audioRedactionStatus(config));
   await checkIntegrations(config, options, check);
   return lines.every((l) => l.ok) ? 0 : 1;
+}
+
+/** `system /usr/bin/ffmpeg 5.1.8-0+deb12u1`, plus what this build cannot do that the service would ask of it. */
+async function describeAudioTool(tool: MediaTool): Promise<string> {
+  const found = resolveAudioTool(tool);
+  const versionLine = await toolVersion(found.path);
+  let version = /version (\S+)/.exec(versionLine)?.[1] ?? versionLine;
+  // static builds are named by commit (N-47683-g0e8eb07980-static): the copyright year dates them
+  const year = /\(c\) \d{4}-(\d{4})/.exec(versionLine)?.[1];
+  if (version.startsWith('N-') && year !== undefined) version += ` (${year})`;
+  const line = `${describeSource(found.source)} ${found.path} ${version}`;
+  if (tool === 'ffmpeg' && !(await canEncode('gsm_ms', found.path))) return `${line} (no GSM encoder: redacted GSM audio is kept as FLAC)`;
+  return line;
 }

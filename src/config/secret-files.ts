@@ -12,6 +12,7 @@ export const SECRET_VARIABLES = [
   'SFTP_PASSWORD',
   'SFTP_PASSPHRASE',
   'DATABASE_URL',
+  'CONSOLE_PASSWORD',
 ] as const;
 
 /**

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { resolveAudioTool } from '../audio/audio-tools.ts';
 
 /**
  * Decoded duration of an uploaded audio file in seconds, or `undefined` when it cannot be
@@ -74,7 +75,7 @@ async function probeWithFfmpeg(bytes: Uint8Array, fileName: string): Promise<num
   const path = join(dir, `upload${extension}`);
   try {
     await writeFile(path, bytes);
-    const probed = await run('ffprobe', [
+    const probed = await run(resolveAudioTool('ffprobe').path, [
       '-v', 'error', '-select_streams', 'a:0',
       '-show_entries', 'stream=codec_type:format=duration', '-of', 'json', path,
     ]);
@@ -87,7 +88,7 @@ async function probeWithFfmpeg(bytes: Uint8Array, fileName: string): Promise<num
     const duration = Number(info.format?.duration);
     if (Number.isFinite(duration) && duration > 0) return duration;
     // containers from MediaRecorder (webm) often carry no duration: count decoded samples instead
-    const decoded = await run('ffmpeg', ['-v', 'error', '-i', path, '-map', '0:a:0', '-ac', '1', '-ar', '8000', '-f', 's16le', '-']);
+    const decoded = await run(resolveAudioTool('ffmpeg').path, ['-v', 'error', '-i', path, '-map', '0:a:0', '-ac', '1', '-ar', '8000', '-f', 's16le', '-']);
     return decoded.code === 0 && decoded.stdout.length > 0 ? decoded.stdout.length / 16_000 : undefined;
   } finally {
     await rm(dir, { recursive: true, force: true });

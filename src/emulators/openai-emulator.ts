@@ -50,6 +50,8 @@ export interface OpenAiEmulator {
    */
   scriptFor(match: { durationSeconds: number; fileName?: string }, utterances: string[]): void;
   stats: OpenAiStats;
+  /** From now on only `key` is accepted (a key rotated or a bill paid, for outage tests). */
+  acceptKey(key: string): void;
   /** Serves the app on 127.0.0.1 (port 0 picks a free port). */
   start(options?: { host?: string; port?: number }): Promise<RunningOpenAiEmulator>;
 }
@@ -60,7 +62,7 @@ export interface OpenAiEmulator {
  * Also answers `GET /v1/models[/:id]`, so an auth check can run against it.
  */
 export function createOpenAiEmulator(options: OpenAiEmulatorOptions = {}): OpenAiEmulator {
-  const apiKey = options.apiKey ?? 'sk-test';
+  let apiKey = options.apiKey ?? 'sk-test';
   const segmentSeconds = options.segmentSeconds ?? 5;
   const requestsPerMinute = options.requestsPerMinute ?? 500;
   if (!(segmentSeconds > 0)) throw new RangeError('segmentSeconds must be positive');
@@ -225,6 +227,9 @@ export function createOpenAiEmulator(options: OpenAiEmulatorOptions = {}): OpenA
     app,
     faults,
     say: (...utterances: string[]) => void scripts.push(utterances),
+    acceptKey: (key: string) => {
+      apiKey = key;
+    },
     scriptFor: (match, utterances) => void standing.push({ match, utterances }),
     stats,
     async start(startOptions = {}) {

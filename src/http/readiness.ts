@@ -1,3 +1,5 @@
+import { redactUrlCredentials } from '../observability/redact-url-credentials.ts';
+
 /** One part of the service /ready reports on. `check` resolves to a detail, or throws why not. */
 export interface ComponentCheck {
   name: string;
@@ -54,9 +56,9 @@ export class Readiness {
               timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
             }),
           ]);
-          return { name, ok: true, detail };
+          return { name, ok: true, detail: redactUrlCredentials(detail) };
         } catch (error) {
-          return { name, ok: false, detail: error instanceof Error ? error.message : String(error) };
+          return { name, ok: false, detail: redactUrlCredentials(error instanceof Error ? error.message : String(error)) };
         } finally {
           clearTimeout(timer);
         }

@@ -1,4 +1,13 @@
-import type { ClaimedFile, FoundFile, RecordingState } from '../recording.ts';
+import type { ClaimedFile, FoundFile, RecordingState, SourceKind } from '../recording.ts';
+import type { SourceHistory } from './source-history.ts';
+import type { RecordingIndex } from './recording-index.ts';
+
+/** What a shared ledger reports on /metrics. */
+export interface LedgerGauges {
+  pool: { total: number; idle: number; waiting: number };
+  /** Recordings this instance holds a lease on. */
+  leasesHeld: number;
+}
 
 /** One ledger row, as `status` and `retry` show it. */
 export interface LedgerRow {
@@ -29,11 +38,25 @@ export interface LedgerRow {
   sweeps: number;
 }
 
+/** An instance sharing the ledger, as `recpipe status` shows it. */
+export interface InstanceRow {
+  id: string;
+  host: string;
+  pid: number;
+  startedAt: number;
+  heartbeatAt: number;
+  /** Recordings it holds now (claimed or in work). */
+  held: number;
+  alive: boolean;
+}
+
 export interface LedgerStatus {
   counts: Record<RecordingState, number>;
   latestFailures: LedgerRow[];
   needsAttention: LedgerRow[];
   oldestPendingAgeSeconds: number;
+  /** Instances sharing the ledger (PostgreSQL only). */
+  instances?: InstanceRow[];
 }
 
 /** The result of binding a file to its content: is this audio already handled elsewhere? */
@@ -61,8 +84,11 @@ export interface Ledger {
    * so work resumes even when the file is no longer where a source would find it.
    */
   claimPending(): Promise<ClaimedFile[]>;
-  /** Gives a claim back without work (shutdown drain). */
-  release(seq: number): Promise<void>;
+  /**
+   * Gives a claim back (shutdown drain, paused intake). With `refund` the attempt begun is not
+   * counted: service-level trouble is not the recording's fault and must not use up MAX_ATTEMPTS.
+   */
+  release(seq: number, options?: { refund?: boolean }): Promise<void>;
   /** Marks the start of an attempt: state `processing`, attempts + 1; returns the attempt number. */
   begin(seq: number): Promise<number>;
   /** Records where the local copy of the audio is. */
@@ -96,6 +122,20 @@ export interface Ledger {
   erase?(id: string): Promise<number>;
   /** Rewrites the store so nothing erased survives in free space (after `erase`). */
   compact?(): Promise<void>;
+  /** The walk bookkeeping of one source (last full walk, settled folders). */
+  sourceHistory(source: SourceKind): SourceHistory;
+  /**
+   * Throws LeaseLostError when another instance took `seq` over (a shared ledger); called before
+   * each stage, so a paused instance stops before any further side effect. SQLite: no-op.
+   */
+  confirmLease?(seq: number): Promise<void>;
+  /** Connection pool and lease figures for /metrics (a shared ledger). */
+  gauges?(): Promise<LedgerGauges>;
+  /**
+   * The console's read side (filters, full-text search over redacted transcripts). Optional so a
+   * ledger without it still runs the pipeline; the console then lists nothing searchable.
+   */
+  recordingIndex?(): RecordingIndex;
   /** Throws when the store is unusable (for /ready and doctor). */
   ping(): Promise<void>;
   close(): Promise<void>;

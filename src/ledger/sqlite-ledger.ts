@@ -1,9 +1,13 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { ClaimedFile, FoundFile, RecordingState } from '../recording.ts';
+import type { ClaimedFile, FoundFile, RecordingState, SourceKind } from '../recording.ts';
 import type { IdentityResult, Ledger, LedgerRow, LedgerStatus } from './ledger.ts';
 import { migrateSqlite } from './sqlite-migrations.ts';
+import type { SourceHistory } from './source-history.ts';
+import { SqliteSourceHistory } from './sqlite-source-history.ts';
+import type { RecordingIndex } from './recording-index.ts';
+import { SqliteRecordingIndex } from './sqlite-recording-index.ts';
 
 interface Row {
   seq: number;
@@ -43,12 +47,14 @@ export class SqliteLedger implements Ledger {
   private readonly now: () => number;
   private readonly stmt;
 
-  constructor(file: string, options: { owner?: string; now?: () => number } = {}) {
-    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
-    this.db = new Database(file);
+  /** `busyTimeoutMs`: how long a write waits for another connection's lock before SQLITE_BUSY; default 5000. */
+  constructor(file: string, options: { owner?: string; now?: () => number; busyTimeoutMs?: number } = {}) {
+    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    this.db = new Database(file, { timeout: options.busyTimeoutMs ?? 5000 });
     this.db.pragma('journal_mode = WAL');
+    // call history is personal data; SQLite gives -wal and -shm the database file's mode
+    if (file !== ':memory:') for (const suffix of ['', '-wal', '-shm']) if (existsSync(file + suffix)) chmodSync(file + suffix, 0o600);
     this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
     migrateSqlite(this.db);
     this.owner = options.owner ?? `pid-${process.pid}`;
     this.now = options.now ?? Date.now;
@@ -72,7 +78,9 @@ export class SqliteLedger implements Ledger {
         `UPDATE recordings SET state = 'pending', owner = NULL, updated_at = ? WHERE state IN ('pending', 'processing')
          AND (owner IS NOT NULL OR state = 'processing')`,
       ),
-      release: db.prepare(`UPDATE recordings SET state = 'pending', owner = NULL, updated_at = ? WHERE seq = ?`),
+      release: db.prepare(
+        `UPDATE recordings SET state = 'pending', owner = NULL, attempts = MAX(0, attempts - ?), updated_at = ? WHERE seq = ?`,
+      ),
       begin: db.prepare(
         `UPDATE recordings SET state = 'processing', owner = ?, attempts = attempts + 1, updated_at = ? WHERE seq = ? RETURNING attempts`,
       ),
@@ -128,7 +136,8 @@ export class SqliteLedger implements Ledger {
       }
       const inserted = this.stmt.insert.run(params);
       return inserted.changes === 1 ? (this.stmt.bySeq.get(inserted.lastInsertRowid) as Row) : undefined;
-    })();
+      // IMMEDIATE: a read that later writes would get SQLITE_BUSY at once, without waiting, under another writer
+    }).immediate();
     if (!claimed) return undefined;
     return { ...found, seq: claimed.seq, attempts: claimed.attempts };
   }
@@ -138,8 +147,8 @@ export class SqliteLedger implements Ledger {
     return rows.sort((a, b) => a.seq - b.seq).map(toClaimedFile);
   }
 
-  async release(seq: number): Promise<void> {
-    this.stmt.release.run(this.now(), seq);
+  async release(seq: number, options: { refund?: boolean } = {}): Promise<void> {
+    this.stmt.release.run(options.refund ? 1 : 0, this.now(), seq);
   }
 
   async begin(seq: number): Promise<number> {
@@ -157,7 +166,7 @@ export class SqliteLedger implements Ledger {
       this.stmt.setIdentity.run(sha256, id, this.now(), seq);
       const other = this.stmt.sameContent.get(id, seq) as { id: string } | undefined;
       return other ? { duplicateOf: other.id } : {};
-    })();
+    }).immediate();
   }
 
   async checkpoints(id: string): Promise<Map<string, string>> {
@@ -203,7 +212,13 @@ export class SqliteLedger implements Ledger {
     // caller's number in them) do not linger in free pages or old WAL frames
     this.db.pragma('secure_delete = ON');
     const changed = this.db.transaction(() => {
-      this.db.prepare('DELETE FROM checkpoints WHERE recording_id = ?').run(id);
+      // `audio-redacted` stays: only times of muted spans, and a duplicate of this audio needs them
+      this.db.prepare(`DELETE FROM checkpoints WHERE recording_id = ? AND name <> 'audio-redacted'`).run(id);
+      // moves are checkpointed per row (`#<seq>`) and hold the file's paths
+      this.db.prepare(`DELETE FROM checkpoints WHERE recording_id IN (SELECT '#' || seq FROM recordings WHERE id = ?)`).run(id);
+      // the console's search index holds the caller and the (redacted) words
+      this.db.prepare('DELETE FROM transcript_text WHERE rowid IN (SELECT entry FROM transcript_index WHERE recording_id = ?)').run(id);
+      this.db.prepare('DELETE FROM transcript_index WHERE recording_id = ?').run(id);
       this.stmt.saveCheckpoint.run(id, 'erased', new Date(now).toISOString(), now);
       return this.db
         .prepare(
@@ -246,7 +261,7 @@ export class SqliteLedger implements Ledger {
         const row = this.stmt.retry.get(now, seq) as Row | undefined;
         return row ? [toLedgerRow(row)] : [];
       }),
-    )();
+    ).immediate();
   }
 
   async status(options: { failures?: number } = {}): Promise<LedgerStatus> {
@@ -264,6 +279,14 @@ export class SqliteLedger implements Ledger {
   async oldestPendingAgeSeconds(): Promise<number> {
     const { t } = this.stmt.oldestPending.get() as { t: number | null };
     return t === null ? 0 : Math.max(0, (this.now() - t) / 1000);
+  }
+
+  sourceHistory(source: SourceKind): SourceHistory {
+    return new SqliteSourceHistory(this.db, source, this.now);
+  }
+
+  recordingIndex(): RecordingIndex {
+    return new SqliteRecordingIndex(this.db, this.now);
   }
 
   async ping(): Promise<void> {

@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { redactUrlCredentials } from './redact-url-credentials.ts';
 
 /** Paths pino replaces with `[redacted]` wherever they appear in a log object. */
 const REDACT_PATHS = [
@@ -33,7 +34,12 @@ export interface LoggerOptions {
 
 /** The root logger; every recording gets `log.child({ recordingId })`. */
 export function createLogger(options: LoggerOptions): Logger {
-  const base = { level: options.level, redact: { paths: REDACT_PATHS, censor: '[redacted]' } };
+  const base = {
+    level: options.level,
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    // a password in a URL can be anywhere: a config value, an SDK's error message, a stack
+    hooks: { streamWrite: redactUrlCredentials },
+  };
   if (options.format === 'pretty') {
     return pino({ ...base, transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l' } } });
   }

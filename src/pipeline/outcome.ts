@@ -18,4 +18,4 @@ export type Outcome =
       firstFailure: boolean;
     }
   /** Shutdown interrupted it (or it never started): back to pending for the next start. */
-  | { kind: 'released'; file: ClaimedFile };
+  | { kind: 'released'; file: ClaimedFile; /** Set when service-level trouble paused it (`openai: key rejected`). */ reason?: string };

@@ -14,4 +14,10 @@ export interface SourceHandler {
    * delete). Returns what was done, for the checkpoint. Never called for a failed recording.
    */
   complete(file: ClaimedFile, signal: AbortSignal): Promise<string>;
+  /**
+   * Asked right before publishing and before archiving: the reason when the source file is no
+   * longer the one claimed (it changed since), so this attempt is abandoned; undefined to go on.
+   * Throws when the file must not be touched at all (the inbox: a symlink swapped in).
+   */
+  superseded?(file: ClaimedFile, localPath: string): Promise<string | undefined>;
 }

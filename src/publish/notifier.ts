@@ -46,6 +46,10 @@ export interface Notifier {
   summary(summary: RunSummary): Promise<void>;
   /** One short line per finished call, when people asked for them (`SLACK_NOTIFY=all`). */
   recordingDone?(notice: DoneNotice): Promise<void>;
+  /** Service-level trouble paused intake (sent once per outage); recordings wait, none failed. */
+  servicePaused?(component: string, reason: string): Promise<void>;
+  /** The paused component passed its check again; intake resumed. */
+  serviceResumed?(component: string, downForMs: number): Promise<void>;
   /** Waits (bounded) for queued alerts at shutdown. */
   close?(timeoutMs?: number): Promise<void>;
   /** Readiness/doctor check; throws when unusable. */

@@ -1,4 +1,5 @@
 import type { Segment, TranscriptDocument } from '../recording.ts';
+import { codeSpan, escapeMarkdown } from './escape-markdown.ts';
 
 /** `mm:ss` (or `h:mm:ss` past an hour) of a time in seconds. */
 export function clock(seconds: number): string {
@@ -23,31 +24,39 @@ export function transcriptLine(segment: Segment): string {
   return `[${clock(segment.start)}] ${name ? `${name}: ` : ''}${segment.text.trim()}`;
 }
 
-/** The Markdown twin of `transcripts/<id>.json`. */
+/** `transcriptLine` for Markdown: the speech is text, whatever characters it holds. */
+function markdownLine(segment: Segment): string {
+  const name = speakerName(segment);
+  // `[mm:ss]` stays as documented: brackets not followed by `(` or `:` link to nothing
+  return `[${clock(segment.start)}] ${name ? `${escapeMarkdown(name)}: ` : ''}${escapeMarkdown(segment.text.trim())}`;
+}
+
+/** The Markdown twin of `transcripts/<id>.json`; every value from outside is escaped. */
 export function transcriptMarkdown(doc: TranscriptDocument): string {
   const call = doc.call;
+  const text = (value: string | undefined) => (value === undefined ? undefined : escapeMarkdown(value));
   const facts: Array<[string, string | undefined]> = [
-    ['Recording ID', `\`${doc.id}\``],
-    ['Source', `${doc.source} — \`${doc.sourcePath}\``],
-    ['Call time (UTC)', call.callTime],
-    ['Caller', call.caller],
-    ['Agent', call.agent],
-    ['Campaign', call.campaign],
-    ['Interaction ID', call.interactionId],
-    ['Leg', call.leg && (call.ivrModule ? `${call.leg} (${call.ivrModule})` : call.leg)],
+    ['Recording ID', codeSpan(doc.id)],
+    ['Source', `${text(doc.source)} — ${codeSpan(doc.sourcePath)}`],
+    ['Call time (UTC)', text(call.callTime)],
+    ['Caller', text(call.caller)],
+    ['Agent', text(call.agent)],
+    ['Campaign', text(call.campaign)],
+    ['Interaction ID', text(call.interactionId)],
+    ['Leg', text(call.leg && (call.ivrModule ? `${call.leg} (${call.ivrModule})` : call.leg))],
     [
       'Audio',
-      `${clock(doc.audio.durationSeconds)} · ${doc.audio.channels === 2 ? 'stereo' : `${doc.audio.channels} channel`} · ${doc.audio.sampleRate} Hz · ${doc.audio.codec}`,
+      `${clock(doc.audio.durationSeconds)} · ${doc.audio.channels === 2 ? 'stereo' : `${doc.audio.channels} channel`} · ${doc.audio.sampleRate} Hz · ${escapeMarkdown(doc.audio.codec)}`,
     ],
-    ['Model', doc.model],
-    ['Language', doc.language],
+    ['Model', text(doc.model)],
+    ['Language', text(doc.language)],
     ['Redacted', Object.entries(doc.redactions).map(([k, n]) => `${n} × ${k}`).join(', ') || undefined],
   ];
-  const lines = [`# ${doc.fileName}`, ''];
-  if (doc.needsAttention) lines.push(`> **Needs attention:** ${doc.needsAttention}`, '');
+  const lines = [`# ${escapeMarkdown(doc.fileName)}`, ''];
+  if (doc.needsAttention) lines.push(`> **Needs attention:** ${escapeMarkdown(doc.needsAttention)}`, '');
   for (const [label, value] of facts) if (value) lines.push(`- **${label}:** ${value}`);
   lines.push('', '## Transcript', '');
   if (doc.segments.length === 0) lines.push('_No speech was recognised._');
-  for (const segment of doc.segments) lines.push(transcriptLine(segment), '');
+  for (const segment of doc.segments) lines.push(markdownLine(segment), '');
   return `${lines.join('\n').trimEnd()}\n`;
 }

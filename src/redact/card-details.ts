@@ -1,4 +1,5 @@
 import type { Finding, RedactTag } from './finding.ts';
+import { labelledBefore } from './labelled-before.ts';
 import { JOINERS } from './joiners.ts';
 import { buildRuns, trimHomophones, windowOf, type NumberRun, type RunWindow } from './number-runs.ts';
 import type { NumberToken } from './number-tokens.ts';
@@ -19,29 +20,21 @@ interface Anchor {
 const SECURITY_CODE_TRIGGER = new RegExp(
   String.raw`\b(?:security\s+code|cvv2?|cvc2?|csc|cid|card\s+verification(?:\s+(?:code|value|number))?|` +
     String.raw`verification\s+(?:code|value|number)|(?:three|four|3|4)[\s-]digits?\s+(?:code|number)|` +
-    String.raw`(?:code|digits|number)\s+on\s+the\s+back|back\s+of\s+(?:the|your)\s+card)\b`,
-  'gi',
+    String.raw`(?:code|digits|number)\s+on\s+the\s+back|back\s+of\s+(?:the|your)\s+card|` +
+    String.raw`c[oó]digo\s+de\s+(?:seguridad|verificaci[oó]n)|(?:tres|cuatro)\s+d[ií]gitos)(?!\p{L})`,
+  'giu',
 );
-const EXPIRY_TRIGGER = /\b(?:expir\w*|exp\b\.?|valid\s+(?:thru|through|until)|good\s+(?:thru|through))/gi;
+const EXPIRY_TRIGGER =
+  /\b(?:expir\w*|exp\b\.?|valid\s+(?:thru|through|until)|good\s+(?:thru|through)|vence\w*|vencimiento|caduca\w*)/gi;
 const MONTH = new RegExp(
   String.raw`\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|` +
     String.raw`sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?`,
   'gi',
 );
 const MONTH_TO_YEAR = /^[\s,]*(?:of\s+)?'?$/i;
-// A number introduced by what it is ("order 5512", "room number 737") is not a code.
-const LABELS = [
-  'order', 'invoice', 'room', 'ticket', 'account', 'reference', 'ref', 'confirmation', 'case', 'claim',
-  'policy', 'extension', 'ext', 'apartment', 'apt', 'suite', 'flight', 'unit', 'zip', 'po', 'box',
-  'model', 'item', 'tracking',
-];
-const LABEL_BEFORE = new RegExp(
-  String.raw`\b(?:${LABELS.join('|')})\b[^A-Za-z0-9]*(?:(?:number|no|#|is|was)\b[^A-Za-z0-9]*)*$`,
-  'i',
-);
 // Inside a card context, "code 1234" or "the pin 1234" is a code even when "expires" came last.
 const CODE_WORD_BEFORE =
-  /\b(?:code|cvv2?|cvc2?|csc|cid|pin|digits)\b[^A-Za-z0-9]*(?:(?:is|it's|its|are|of)\b[^A-Za-z0-9]*)*$/i;
+  /\b(?:code|c[oó]digo|cvv2?|cvc2?|csc|cid|pin|digits)\b[^A-Za-z0-9]*(?:(?:is|it's|its|are|of)\b[^A-Za-z0-9]*)*$/i;
 
 /**
  * Security codes (3–4 digits) and expiry dates (`04/27`, "oh four twenty seven", "April 2027",
@@ -99,7 +92,7 @@ export function findCardDetails(
     const whole = windowOf(run, 0, run.tokens.length);
     const anchor = nearestAnchor(whole.start, anchors);
     if (!anchor || followedByUnit(text, whole.end)) continue;
-    if (LABEL_BEFORE.test(text.slice(Math.max(0, whole.start - 40), whole.start))) continue;
+    if (labelledBefore(text, whole.start)) continue;
     const codeWord = CODE_WORD_BEFORE.test(text.slice(Math.max(0, whole.start - 30), whole.start));
     const near = codeWord ? 'security code' : anchor;
     for (const { window, tag } of classify(text, run, whole, near)) {

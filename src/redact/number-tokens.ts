@@ -17,6 +17,9 @@ const UNITS: Readonly<Record<string, string>> = {
   zero: '0', oh: '0', o: '0', nought: '0', nil: '0',
   one: '1', two: '2', three: '3', four: '4', five: '5',
   six: '6', seven: '7', eight: '8', nine: '9',
+  // Spanish: callers read cards in their own language, or mix ("cuatro 111, uno uno…").
+  cero: '0', uno: '1', una: '1', dos: '2', tres: '3', cuatro: '4', cinco: '5',
+  seis: '6', siete: '7', ocho: '8', nueve: '9',
 };
 const HOMOPHONES: Readonly<Record<string, string>> = { for: '4', to: '2', too: '2' };
 const TEENS: Readonly<Record<string, string>> = {
@@ -27,13 +30,16 @@ const TENS: Readonly<Record<string, string>> = {
   twenty: '2', thirty: '3', forty: '4', fourty: '4', fifty: '5',
   sixty: '6', seventy: '7', eighty: '8', ninety: '9',
 };
-const MULTIPLIERS: Readonly<Record<string, number>> = { double: 2, triple: 3, treble: 3 };
+const MULTIPLIERS: Readonly<Record<string, number>> = { double: 2, triple: 3, treble: 3, doble: 2 };
 const SOFT_ZEROS = new Set(['oh', 'o']);
 
-// Money and clock times are never part of a card, code or phone number; their digits are left
-// out so the text between neighbouring numbers breaks any run.
-const BARRIERS = /[$£€]\s?\d[\d,]*(?:\.\d+)?|\b\d{1,2}:\d{2}(?::\d{2})?\b/g;
-const ITEMS = /\d+|[A-Za-z]+(?:'[A-Za-z]+)?/g;
+// Money, clock times and full dates (5/13/2014, 2014-05-13) are never part of a card, code or
+// phone number; their digits are left out so the text between neighbouring numbers breaks any run.
+const BARRIERS =
+  /[$£€]\s?\d[\d,]*(?:\.\d+)?|\b\d{1,2}:\d{2}(?::\d{2})?\b|(?<![\d/-])\d{1,2}\/\d{1,2}\/(?:\d{4}|\d{2})(?![\d/-])|(?<![\d/-])\d{4}-\d{2}-\d{2}(?![\d/-])/g;
+// Letters of any script, so "después" or "sí" stay one word and never split into digit words.
+const ITEMS = /\d+|\p{L}+(?:'\p{L}+)?/gu;
+const LETTER = /\p{L}/u;
 const TIGHT = /^(?:[ \t]+|[ \t]*-[ \t]*)$/;
 
 interface Item {
@@ -51,7 +57,7 @@ export function scanNumberTokens(text: string): NumberToken[] {
     const start = match.index;
     const end = start + match[0].length;
     if (/\d/.test(match[0])) {
-      if (/[A-Za-z]/.test(text[start - 1] ?? '') || /[A-Za-z]/.test(text[end] ?? '')) continue;
+      if (LETTER.test(text[start - 1] ?? '') || LETTER.test(text[end] ?? '')) continue;
       while (barrier < barriers.length && (barriers[barrier]?.[1] ?? 0) <= start) barrier += 1;
       const [from, to] = barriers[barrier] ?? [Infinity, Infinity];
       if (start >= from && end <= to) continue;

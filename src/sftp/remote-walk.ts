@@ -29,6 +29,32 @@ export interface WalkOptions {
   concurrency?: number;
   /** A subfolder that vanished or is unreadable is skipped rather than failing the whole walk. */
   onSkippedFolder?: (path: string, error: unknown) => void;
+  /**
+   * An entry whose name could leave its folder (see unsafeNameReason) was left on the server,
+   * neither listed nor entered. Called on every walk; the caller reports each name once.
+   */
+  onRefusedName?: (folder: string, name: string, reason: string) => void;
+  /**
+   * Subfolders (path relative to the root, `/`-separated) not to enter this time: old Five9 day
+   * folders already settled are listed only by the periodic full walk.
+   */
+  skipFolder?: (relativePath: string) => boolean;
+  /** Each folder listed (relative path, `''` for the root) with its entry count: the cost of a walk. */
+  onFolderListed?: (relativePath: string, entries: number) => void;
+}
+
+/**
+ * Why a listed name is refused, or undefined when it is a plain name. A server (hostile or
+ * broken) can list a name with `/` or `..` in it; joined to a folder it would point somewhere
+ * else, remotely and in `work/`, `processed/` or `failed/` locally. NUL ends a C path. A `..`
+ * inside a name (`a..b.wav`) is harmless and allowed. `\` is allowed: on the POSIX servers and
+ * Linux hosts this runs on it is an ordinary character.
+ */
+export function unsafeNameReason(name: string): string | undefined {
+  if (name === '') return 'an empty name';
+  if (name.includes('/')) return 'a "/" in the name';
+  if (name.includes('\0')) return 'a NUL byte in the name';
+  return undefined;
 }
 
 // Upload tools write here first and rename when done (WinSCP .filepart, rclone .partial, …).
@@ -88,12 +114,19 @@ export async function walkRemoteTree(
         options.onSkippedFolder?.(folder, error);
         return;
       }
+      options.onFolderListed?.(relative, entries.length);
       for (const entry of entries) {
-        if (entry.name === '.' || entry.name === '..' || isIgnoredName(entry.name)) continue;
+        if (entry.name === '.' || entry.name === '..') continue;
+        const unsafe = unsafeNameReason(entry.name);
+        if (unsafe !== undefined) {
+          options.onRefusedName?.(folder, entry.name, unsafe);
+          continue;
+        }
+        if (isIgnoredName(entry.name)) continue;
         const childRelative = relative === '' ? entry.name : `${relative}/${entry.name}`;
         const childPath = posix.join(root, childRelative);
         if (entry.type === 'd') {
-          if (!excluded.has(childPath)) pending.push(childRelative);
+          if (!excluded.has(childPath) && !options.skipFolder?.(childRelative)) pending.push(childRelative);
         } else if (entry.type === '-') {
           files.push({ path: childPath, relativePath: childRelative, fileName: entry.name, size: entry.size, mtimeMs: entry.modifyTime });
         }

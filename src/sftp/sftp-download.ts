@@ -48,7 +48,7 @@ export async function downloadToFile(job: DownloadJob): Promise<DownloadResult> 
   const context = { action: 'download', path: job.remotePath, username: job.username };
   try {
     if (job.signal?.aborted) throw new AbortedError();
-    await mkdir(dirname(job.localPath), { recursive: true });
+    await mkdir(dirname(job.localPath), { recursive: true, mode: 0o700 });
     let fallbackReason: string | undefined;
     if (job.parallelReads) {
       try {
@@ -74,7 +74,7 @@ export async function downloadToFile(job: DownloadJob): Promise<DownloadResult> 
 
 async function streamedRead(job: DownloadJob, temp: string): Promise<void> {
   const source = job.client.createReadStream(job.remotePath);
-  const sink = createWriteStream(temp);
+  const sink = createWriteStream(temp, { mode: 0o600 });
   // Destroying ssh2's read stream waits for the server to close the handle, which a hung
   // server never does; so a stall or a lost connection fails the read at once and drops the
   // connection, and the sink is destroyed so nothing writes to the temp file afterwards.

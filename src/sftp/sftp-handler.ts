@@ -1,5 +1,6 @@
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { pathInside } from '../files/path-inside.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { SourceHandler } from '../pipeline/source-handler.ts';
 import type { ClaimedFile } from '../recording.ts';
@@ -26,13 +27,16 @@ export class SftpHandler implements SourceHandler {
   async fetch(file: ClaimedFile, knownLocalPath: string | undefined, signal: AbortSignal): Promise<string> {
     // an earlier attempt's copy (work/, failed/ or processed/) is reused when whole
     if (knownLocalPath && (await sizeOf(knownLocalPath)) === file.size) return knownLocalPath;
-    const target = path.join(this.deps.workDir, 'downloads', `${file.seq}-${file.fileName}`);
+    // the walker refuses names with "/"; this holds even for a ledger row from before that check
+    const target = pathInside(path.join(this.deps.workDir, 'downloads'), `${file.seq}-${file.fileName}`);
     if ((await sizeOf(target)) === file.size) return target;
-    await mkdir(path.dirname(target), { recursive: true });
+    await mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
     return this.downloads.run(async () => {
       const session = await SftpSession.open(this.settings, { metrics: this.deps.metrics, signal });
       try {
         await session.download(file.path, target, file.size, { signal });
+        this.deps.metrics.sftpDownloads.inc();
+        this.deps.metrics.sftpDownloadedBytes.inc(file.size);
         return target;
       } finally {
         await session.end();

@@ -7,6 +7,7 @@ import { SftpSession } from './sftp-session.ts';
 import type { SftpSettings } from './sftp-settings.ts';
 import { selectStableFiles, type FileSnapshot } from './stable-files.ts';
 import type { SourceHealth } from './source-health.ts';
+import type { WalkPlanner } from './walk-planner.ts';
 
 /**
  * One listing of the remote tree per call, on a fresh connection (idle SFTP sessions get
@@ -19,14 +20,21 @@ export class SftpPoller {
 
   constructor(
     private readonly settings: SftpSettings,
-    private readonly deps: { metrics: Metrics; log: Logger; health: SourceHealth; now?: () => number },
+    private readonly deps: {
+      metrics: Metrics;
+      log: Logger;
+      health: SourceHealth;
+      now?: () => number;
+      /** Lists old, settled day folders only in periodic full walks; absent: every poll walks everything. */
+      planner?: WalkPlanner;
+    },
   ) {}
 
   /** Lists once and returns the files judged complete. Throws when the listing failed. */
   async poll(signal?: AbortSignal): Promise<FoundFile[]> {
     const started = Date.now();
     try {
-      const listed = await this.list(signal);
+      const listed = await this.list(signal, true);
       const { ready, snapshot } = selectStableFiles(this.previous, listed, (this.deps.now ?? Date.now)(), {
         minFileAgeMs: this.settings.minFileAgeMs,
       });
@@ -60,13 +68,49 @@ export class SftpPoller {
     return this.poll(signal);
   }
 
-  private async list(signal?: AbortSignal): Promise<RemoteFile[]> {
+  /** Names already reported; bounded, so a server listing endless new bad names cannot grow it. */
+  private readonly reported = new Set<string>();
+
+  /** A refused name is reported once per process (every poll lists it again), then left alone. */
+  private refused(folder: string, name: string, reason: string): void {
+    const key = `${folder}\0${name}`;
+    if (this.reported.has(key)) return;
+    if (this.reported.size >= 10_000) this.reported.clear();
+    this.reported.add(key);
+    this.deps.metrics.filesRefused.inc({ source: 'sftp', reason: 'unsafe name' });
+    this.deps.log.warn({ folder, name, reason }, 'SFTP entry refused: its name could point outside its folder; left on the server');
+  }
+
+  /** One walk of the tree; `record`: this walk's cost and settled folders go to the ledger and /metrics. */
+  private async list(signal?: AbortSignal, record = false): Promise<RemoteFile[]> {
+    const now = this.deps.now ?? Date.now;
+    const started = now();
+    const plan = await this.deps.planner?.plan(started);
+    if (plan?.lastFullWalkAt !== undefined) this.deps.metrics.sftpLastFullWalk.set(Math.floor(plan.lastFullWalkAt / 1000));
     const session = await SftpSession.open(this.settings, { metrics: this.deps.metrics, signal });
+    let files: RemoteFile[];
     try {
-      return await session.walk();
+      files = await session.walk(this.settings.remoteDir, {
+        onRefusedName: (folder, name, reason) => this.refused(folder, name, reason),
+        ...(plan ? { skipFolder: plan.skipFolder, onFolderListed: plan.onFolderListed } : {}),
+      });
     } finally {
       await session.end();
     }
+    if (plan && record) {
+      const stats = await plan.finish(files, now() - started);
+      const { metrics } = this.deps;
+      metrics.sftpPollDuration.observe({ walk: stats.full ? 'full' : 'recent' }, stats.durationMs / 1000);
+      metrics.sftpFoldersListed.set(stats.foldersListed);
+      metrics.sftpFilesListed.set(stats.filesListed);
+      metrics.sftpFoldersSkipped.set(stats.foldersSkipped);
+      if (stats.full) metrics.sftpLastFullWalk.set(Math.floor(stats.at / 1000));
+      this.deps.log[stats.full ? 'info' : 'debug'](
+        { walk: stats.full ? 'full' : 'recent', folders: stats.foldersListed, files: stats.filesListed, skipped: stats.foldersSkipped, ms: stats.durationMs },
+        'sftp tree walked',
+      );
+    }
+    return files;
   }
 }
 

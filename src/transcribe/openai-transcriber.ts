@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { basename, extname } from 'node:path';
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, toFile } from 'openai';
+import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, toStreamingFile } from 'openai';
 import type { TranscriptionDiarized } from 'openai/resources/audio/transcriptions';
-import { AbortedError, PermanentError, TransientError, parseRetryAfter } from '../errors.ts';
+import { AbortedError, PermanentError, ServiceError, TransientError, parseRetryAfter } from '../errors.ts';
 import type { Segment } from '../recording.ts';
 import type { TranscribeRequest, TranscribeResult, Transcriber } from './transcriber.ts';
 
@@ -75,18 +75,21 @@ export class OpenAiTranscriber implements Transcriber {
     const { signal } = request;
     try {
       signal?.throwIfAborted();
-      // toFile buffers the stream into a File: a bare ReadStream would be sent as a streaming
-      // body, which openai ≥ 6.47 never retries (api-contracts trap 2); re-opened on every call
+      // streamed from disk, never buffered: a File (toFile, or even a file-backed Blob, which
+      // Node 20 reads ahead whole) held each 24 MiB request two or three times over (issue 9).
+      // The SDK does not retry a streaming body (api-contracts trap 2), which costs nothing
+      // here: it makes one attempt anyway (maxRetries 0) and the pipeline's retry calls this
+      // again, re-opening the file.
       const name = basename(request.filePath);
       const type = MEDIA_TYPES[extname(name).toLowerCase()];
-      const file = await toFile(createReadStream(request.filePath), name, type === undefined ? undefined : { type });
+      const file = toStreamingFile(createReadStream(request.filePath, { highWaterMark: 64 * 1024 }), name, type === undefined ? undefined : { type });
       signal?.throwIfAborted();
       const common = { file, model: this.model, ...(request.language === undefined ? {} : { language: request.language }) };
       const options = signal === undefined ? {} : { signal };
       switch (shapeFor(this.model)) {
         case 'verbose_json': {
           const response = await this.#client.audio.transcriptions.create(
-            { ...common, ...this.#prompt(request), response_format: 'verbose_json', timestamp_granularities: ['segment'] },
+            { ...common, ...this.#prompt(request), response_format: 'verbose_json', timestamp_granularities: ['word', 'segment'] },
             options,
           );
           const text = response.text.trim();
@@ -98,6 +101,10 @@ export class OpenAiTranscriber implements Transcriber {
             text,
             language: isoCodeOf(response.language) ?? request.language,
             segments: segments.length > 0 ? segments : wholeFile(text, request.durationSeconds),
+            // word times let redaction mute only the digits said, not the whole segment around them
+            ...(response.words && response.words.length > 0
+              ? { words: response.words.map((word) => ({ word: word.word, start: word.start, end: word.end })) }
+              : {}),
             billedSeconds: billedSeconds(response.usage, request.durationSeconds),
           };
         }
@@ -152,6 +159,10 @@ export class OpenAiTranscriber implements Transcriber {
     if (error instanceof APIConnectionTimeoutError) {
       return new TransientError(`OpenAI did not answer within ${this.#timeoutMs} ms`, { system: 'openai', cause: error });
     }
+    if (error instanceof APIConnectionError && unreachableCode(error) !== undefined) {
+      // nothing listens or the name does not resolve: the API is down for every recording
+      return new ServiceError('openai', `unreachable (${unreachableCode(error)})`, { system: 'openai', cause: error });
+    }
     if (error instanceof APIConnectionError) {
       const reason = error.cause instanceof Error ? `: ${error.cause.message}` : '';
       return new TransientError(this.#scrub(`could not reach OpenAI${reason}`), { system: 'openai', cause: error });
@@ -167,7 +178,7 @@ export class OpenAiTranscriber implements Transcriber {
     const shouldRetry = error.headers?.get('x-should-retry');
 
     if (status === 429 && (error.code === 'insufficient_quota' || error.type === 'insufficient_quota')) {
-      return new PermanentError(`OpenAI quota exhausted; check the plan and billing of the account (${tag})`, context);
+      return new ServiceError('openai', `quota exhausted; check the plan and billing of the account (${tag})`, context);
     }
     if (shouldRetry === 'true' || (shouldRetry !== 'false' && isTransientStatus(status))) {
       return new TransientError(`OpenAI answered ${tag}: ${apiMessage}`, {
@@ -178,9 +189,9 @@ export class OpenAiTranscriber implements Transcriber {
     if (status === 413) {
       return new PermanentError(`the upload is over OpenAI's 25 MiB request limit (${tag}): ${apiMessage}`, context);
     }
-    if (status === 401) {
+    if (status === 401 || status === 403) {
       // the API echoes a masked key; leave it out altogether
-      return new PermanentError(`OpenAI rejected the API key; check OPENAI_API_KEY (${tag})`, context);
+      return new ServiceError('openai', `key rejected; check OPENAI_API_KEY (${tag})`, context);
     }
     return new PermanentError(`OpenAI rejected the transcription (${tag}): ${apiMessage}`, context);
   }
@@ -188,6 +199,19 @@ export class OpenAiTranscriber implements Transcriber {
   #scrub(message: string): string {
     return this.#apiKey.length >= 8 ? message.replaceAll(this.#apiKey, '[redacted]') : message;
   }
+}
+
+/** Connection errors that mean no server is there at all (as opposed to one dropped request). */
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+function unreachableCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && current instanceof Object; depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && UNREACHABLE.has(code)) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
 
 function isTransientStatus(status: number): boolean {

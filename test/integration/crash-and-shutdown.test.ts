@@ -10,7 +10,7 @@ import { writeTestAudio } from '../helpers/test-audio.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 const halfWritten = async (dataDir: string) =>
-  (await listFiles(dataDir)).filter((f) => /\.tmp$|\.part$|\.partial\.flac$/.test(f) || path.basename(f).startsWith('.'));
+  (await listFiles(dataDir)).filter((f) => /\.tmp$|\.part$|\.partial\.flac$/.test(f) || (path.basename(f).startsWith('.') && !path.basename(f).startsWith('.recpipe.lock')));
 
 describe('crash safety and shutdown (real child process)', () => {
   let emulator: OpenAiEmulator;

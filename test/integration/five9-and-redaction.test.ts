@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createOpenAiEmulator, type OpenAiEmulator, type RunningOpenAiEmulator } from '../../src/emulators/openai-emulator.ts';
 import { createNotionEmulator, type NotionEmulator } from '../../src/emulators/notion/notion-emulator.ts';
 import { createSlackEmulator, type SlackEmulator } from '../../src/emulators/slack-emulator.ts';
@@ -10,6 +10,9 @@ import { NOTION_PROPERTIES } from '../../src/publish/notion/notion-schema.ts';
 import type { TranscriptDocument } from '../../src/recording.ts';
 import { runRecpipe } from '../helpers/recpipe-process.ts';
 import { writeTestAudio } from '../helpers/test-audio.ts';
+import { requireTools } from '../helpers/require-tools.ts';
+
+const tools = await requireTools('gsm-encoder');
 
 async function allBytes(dir: string): Promise<string> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
@@ -17,7 +20,7 @@ async function allBytes(dir: string): Promise<string> {
   return (await Promise.all(files.map((f) => readFile(f, 'latin1')))).join('\n');
 }
 
-describe('run --once: Five9 metadata and card numbers never stored', () => {
+tools.describe('run --once: Five9 metadata and card numbers never stored', () => {
   let emulator: OpenAiEmulator;
   let running: RunningOpenAiEmulator;
   let notion: NotionEmulator;

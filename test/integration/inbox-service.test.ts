@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { appendFile, copyFile, mkdir, mkdtemp, readFile, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createOpenAiEmulator, type OpenAiEmulator, type RunningOpenAiEmulator } from '../../src/emulators/openai-emulator.ts';
 import type { TranscriptDocument } from '../../src/recording.ts';
 import { freePort } from '../helpers/free-port.ts';
@@ -12,12 +12,15 @@ import { RecpipeService } from '../helpers/recpipe-process.ts';
 import { listFiles } from '../helpers/list-files.ts';
 import { writeTestAudio, writeTruncatedWav, type TestAudioCodec } from '../helpers/test-audio.ts';
 import { waitFor } from '../helpers/wait-for.ts';
+import { requireTools } from '../helpers/require-tools.ts';
+
+const tools = await requireTools('promtool', 'gsm-encoder');
 
 const CODECS: TestAudioCodec[] = ['pcm_s16le', 'gsm_ms', 'pcm_mulaw', 'mp3', 'pcm_alaw'];
 
 const sha256 = async (file: string) => createHash('sha256').update(await readFile(file)).digest('hex');
 
-describe('recpipe start on the inbox (real process, real ffmpeg, OpenAI emulator over HTTP)', () => {
+tools.describe('recpipe start on the inbox (real process, real ffmpeg, OpenAI emulator over HTTP)', () => {
   let emulator: OpenAiEmulator;
   let running: RunningOpenAiEmulator;
   let service: RecpipeService;

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FREE_MAX_FILE_BYTES } from '../../src/emulators/notion/file-upload-store.ts';
 import type { NotionEmulatorOptions } from '../../src/emulators/notion/notion-emulator.ts';
 import { NotionPublisher } from '../../src/publish/notion/notion-publisher.ts';
@@ -185,7 +185,7 @@ describe('NotionPublisher with NOTION_ATTACH_AUDIO against the emulator (real @n
     const memory = new CheckpointMemory();
     const doc = makeDoc();
     await expect(publisher.publish(doc, memory.context(doc.id, undefined, shortWav))).rejects.toMatchObject({ status: 500 });
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await vi.waitFor(() => expect(kit.emulator.uploads.list('expired')).toHaveLength(1), { timeout: 5000, interval: 50 });
     await publisher.publish(doc, memory.context(doc.id, undefined, shortWav));
 
     expect(count(kit, 'POST', /^\/v1\/file_uploads$/)).toBe(2);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { APIResponseError, Client } from '@notionhq/client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FREE_MAX_FILE_BYTES } from '../../src/emulators/notion/file-upload-store.ts';
 import { TOKEN, startNotion, type NotionKit } from './notion-test-kit.ts';
 
@@ -119,8 +119,10 @@ describe('Notion emulator: the File Upload API through @notionhq/client', () => 
     const client = clientFor(kit);
     const upload = await client.fileUploads.create({ filename: 'call.wav' });
     await client.fileUploads.send({ file_upload_id: upload.id, file: { filename: 'call.wav', data: wav(100) } });
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    expect((await client.fileUploads.retrieve({ file_upload_id: upload.id })).status).toBe('expired');
+    await vi.waitFor(async () => expect((await client.fileUploads.retrieve({ file_upload_id: upload.id })).status).toBe('expired'), {
+      timeout: 5000,
+      interval: 50,
+    });
     const pageId = await newPage(client, kit);
     expect(await refusal(client.blocks.children.append({ block_id: pageId, children: [audioBlock(upload.id)] }))).toMatchObject({ code: 'validation_error' });
     const listed = await client.fileUploads.list({ status: 'expired' });

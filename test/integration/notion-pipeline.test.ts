@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createNotionEmulator, type NotionEmulator } from '../../src/emulators/notion/notion-emulator.ts';
 import { createOpenAiEmulator, type RunningOpenAiEmulator } from '../../src/emulators/openai-emulator.ts';
 import { serveApp, type ServedApp } from '../../src/http/serve-app.ts';
@@ -10,10 +10,13 @@ import { transcriptLine } from '../../src/publish/transcript-markdown.ts';
 import type { TranscriptDocument } from '../../src/recording.ts';
 import { runRecpipe } from '../helpers/recpipe-process.ts';
 import { writeTestAudio } from '../helpers/test-audio.ts';
+import { requireTools } from '../helpers/require-tools.ts';
+
+const tools = await requireTools('gsm-encoder');
 
 const RECORDINGS = 50;
 
-describe('the pipeline publishes to Notion exactly once (run --once, real SDK, emulator with faults)', () => {
+tools.describe('the pipeline publishes to Notion exactly once (run --once, real SDK, emulator with faults)', () => {
   let openai: RunningOpenAiEmulator;
   let notion: NotionEmulator;
   let notionServer: ServedApp;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { PermanentError, TransientError } from '../../src/errors.ts';
+import { PermanentError, ServiceError, TransientError } from '../../src/errors.ts';
 import { NotionPublisher } from '../../src/publish/notion/notion-publisher.ts';
 import { transcriptBlocks } from '../../src/publish/notion/transcript-blocks.ts';
 import type { TranscriptDocument } from '../../src/recording.ts';
@@ -206,13 +206,13 @@ describe('NotionPublisher against the Notion emulator (real @notionhq/client ove
     expect(kit.emulator.requests.length).toBe(after);
   });
 
-  it('a wrong token is a PermanentError, for publish and for check()', async () => {
+  it('a wrong token is service-level (pauses intake, fails no recording), for publish and for check()', async () => {
     kit = await startNotion();
     const publisher = publisherFor(kit, { token: 'ntn_wrong' });
     const error = await publisher.publish(makeDoc(), new CheckpointMemory().context('x')).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(PermanentError);
-    expect(error).toMatchObject({ status: 401, system: 'notion' });
-    await expect(publisher.check()).rejects.toBeInstanceOf(PermanentError);
+    expect(error).toBeInstanceOf(ServiceError);
+    expect(error).toMatchObject({ status: 401, system: 'notion', component: 'notion' });
+    await expect(publisher.check()).rejects.toBeInstanceOf(ServiceError);
     await expect(publisherFor(kit).check()).resolves.toContain('Call transcripts');
   });
 

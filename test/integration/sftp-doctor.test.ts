@@ -1,7 +1,10 @@
 import { posix } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { checkSftp } from '../../src/sftp/sftp-doctor.ts';
 import { type TestSshd, startSshd } from '../helpers/sshd.ts';
+import { requireTools } from '../helpers/require-tools.ts';
+
+const tools = await requireTools('sshd', 'ssh-keygen', 'openssl');
 
 let sshd: TestSshd;
 
@@ -12,7 +15,7 @@ beforeAll(async () => {
 });
 afterAll(() => sshd?.dispose());
 
-describe('checkSftp', () => {
+tools.describe('checkSftp', () => {
   it('passes with the right key, pin and folder, one line per check', async () => {
     const result = await checkSftp(sshd.settings());
     expect(result.ok).toBe(true);

@@ -3,12 +3,15 @@ import { createReadStream, existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { AbortedError, TransientError } from '../../src/errors.ts';
 import { Metrics } from '../../src/observability/metrics.ts';
 import type { DownloadResult } from '../../src/sftp/sftp-download.ts';
 import { SftpSession } from '../../src/sftp/sftp-session.ts';
 import { type TestSshd, startSshd } from '../helpers/sshd.ts';
+import { requireTools } from '../helpers/require-tools.ts';
+
+const tools = await requireTools('sshd', 'ssh-keygen');
 
 const SIZE = 200 * 1024 * 1024;
 const MiB = 1024 * 1024;
@@ -67,7 +70,7 @@ async function whenPartHas(target: string, bytes: number): Promise<void> {
   throw new Error('download never started');
 }
 
-describe('200 MiB downloads', () => {
+tools.describe('200 MiB downloads', () => {
   it('streams with flat memory and identical bytes', async () => {
     const target = join(local, 'stream', 'big.wav');
     const { result, peakGrowthMiB, mbPerSecond } = await measured(false, target);
@@ -89,7 +92,7 @@ describe('200 MiB downloads', () => {
   });
 });
 
-describe('failures mid-download', () => {
+tools.describe('failures mid-download', () => {
   for (const parallelReads of [false, true]) {
     it(`server killed mid-download (${parallelReads ? 'parallel' : 'stream'}): transient, temp removed; after restart it completes`, async () => {
       const metrics = new Metrics({ defaultMetrics: false });

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, readdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { createOpenAiEmulator, type OpenAiEmulator, type RunningOpenAiEmulator } from '../../src/emulators/openai-emulator.ts';
 import type { TranscriptDocument } from '../../src/recording.ts';
 import { freePort } from '../helpers/free-port.ts';
@@ -12,6 +12,9 @@ import { startSshd, type TestSshd } from '../helpers/sshd.ts';
 import { listFiles } from '../helpers/list-files.ts';
 import { writeTestAudio } from '../helpers/test-audio.ts';
 import { waitFor } from '../helpers/wait-for.ts';
+import { requireTools } from '../helpers/require-tools.ts';
+
+const tools = await requireTools('sshd', 'ssh-keygen', 'openssl', 'gsm-encoder');
 
 const HOUR_AGO = Date.now() - 3_600_000;
 
@@ -21,7 +24,7 @@ async function sessionsServed(sshd: TestSshd): Promise<number> {
   return [...log.matchAll(/Starting session: forced-command/g)].length;
 }
 
-describe('SFTP source against a real OpenSSH sshd', () => {
+tools.describe('SFTP source against a real OpenSSH sshd', () => {
   let sshd: TestSshd;
   let openai: OpenAiEmulator;
   let running: RunningOpenAiEmulator;

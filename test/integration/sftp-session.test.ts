@@ -2,12 +2,15 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { AbortedError, PermanentError, TransientError } from '../../src/errors.ts';
 import { Metrics } from '../../src/observability/metrics.ts';
 import { HostKeyMismatchError } from '../../src/sftp/host-key.ts';
 import { SftpSession } from '../../src/sftp/sftp-session.ts';
 import { type TestSshd, startSshd } from '../helpers/sshd.ts';
+import { requireTools } from '../helpers/require-tools.ts';
+
+const tools = await requireTools('sshd', 'ssh-keygen', 'openssl');
 
 const WRONG_PIN = `SHA256:${'A'.repeat(43)}`;
 
@@ -25,7 +28,7 @@ afterAll(async () => {
 
 const acceptedLogins = async (server: TestSshd) => ((await readFile(server.logPath, 'utf8')).match(/Accepted \w+ for/g) ?? []).length;
 
-describe('login and host key', () => {
+tools.describe('login and host key', () => {
   it('logs in with a key and pins the host key', async () => {
     const metrics = new Metrics({ defaultMetrics: false });
     const session = await SftpSession.open(sshd.settings(), { metrics });
@@ -79,7 +82,7 @@ describe('login and host key', () => {
   });
 });
 
-describe('password login and RSA host keys', () => {
+tools.describe('password login and RSA host keys', () => {
   it('logs in with a password (no key)', async () => {
     const server = await startSshd({ password: 'correct horse battery' });
     try {
@@ -110,7 +113,7 @@ describe('password login and RSA host keys', () => {
   });
 });
 
-describe('walk', () => {
+tools.describe('walk', () => {
   it('lists a Five9-like tree recursively, skipping dot, temp, non-regular and archive entries', async () => {
     const base = 'five9';
     const wanted = [
@@ -160,7 +163,7 @@ describe('walk', () => {
   });
 });
 
-describe('download, move, delete', () => {
+tools.describe('download, move, delete', () => {
   it('downloads through a temp file and verifies the size', async () => {
     const remote = await sshd.put('dl/ok.wav', Buffer.alloc(100_000, 7));
     const session = await SftpSession.open(sshd.settings());
@@ -221,7 +224,7 @@ describe('download, move, delete', () => {
   });
 });
 
-describe('hung and vanished servers', () => {
+tools.describe('hung and vanished servers', () => {
   it('times out a call on a frozen server, and end() still returns', async () => {
     const metrics = new Metrics({ defaultMetrics: false });
     const session = await SftpSession.open(sshd.settings({ timeoutMs: 1000 }), { metrics });

@@ -69,8 +69,9 @@ describe('classifyNotionError', () => {
     expect(classifyNotionError(new TypeError('fetch failed', { cause: Object.assign(new Error('x'), { code: 'ECONNREFUSED' }) }), 'x')).toBeInstanceOf(TransientError);
   });
 
-  it('maps validation, auth, missing objects and unknown errors to PermanentError', () => {
-    for (const [status, code] of [[400, 'validation_error'], [401, 'unauthorized'], [403, 'restricted_resource'], [404, 'object_not_found']] as const) {
+  it('maps validation, missing objects and unknown errors to PermanentError, a rejected token to a service-level pause', () => {
+    expect(classifyNotionError(apiError(401, 'unauthorized'), 'x')).toMatchObject({ name: 'ServiceError', component: 'notion', status: 401 });
+    for (const [status, code] of [[400, 'validation_error'], [403, 'restricted_resource'], [404, 'object_not_found']] as const) {
       expect(classifyNotionError(apiError(status, code), 'x')).toBeInstanceOf(PermanentError);
     }
     expect(classifyNotionError(new UnknownHTTPResponseError({ status: 400, message: undefined, headers: new Headers(), rawBodyText: '{"code":"missing_version"}' }), 'x')).toBeInstanceOf(PermanentError);

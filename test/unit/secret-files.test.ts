@@ -72,7 +72,7 @@ describe('<NAME>_FILE secrets', () => {
 
   it('names every secret the service reads', () => {
     expect([...SECRET_VARIABLES].sort()).toEqual(
-      ['DATABASE_URL', 'NOTION_TOKEN', 'OPENAI_API_KEY', 'SFTP_PASSPHRASE', 'SFTP_PASSWORD', 'SLACK_BOT_TOKEN', 'SLACK_WEBHOOK_URL'].sort(),
+      ['CONSOLE_PASSWORD', 'DATABASE_URL', 'NOTION_TOKEN', 'OPENAI_API_KEY', 'SFTP_PASSPHRASE', 'SFTP_PASSWORD', 'SLACK_BOT_TOKEN', 'SLACK_WEBHOOK_URL'].sort(),
     );
   });
 

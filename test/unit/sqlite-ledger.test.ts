@@ -3,17 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SqliteLedger } from '../../src/ledger/sqlite-ledger.ts';
-import type { FoundFile } from '../../src/recording.ts';
+import { foundFile } from '../helpers/found-file.ts';
 
-const found = (name: string, extra: Partial<FoundFile> = {}): FoundFile => ({
-  source: 'inbox',
-  path: `/in/${name}`,
-  relativePath: name,
-  fileName: name,
-  size: 100,
-  mtimeMs: 1_700_000_000_000,
-  ...extra,
-});
+const found = foundFile;
 
 const tempDb = () => path.join(mkdtempSync(path.join(tmpdir(), 'recpipe-ledger-')), 'pipeline.db');
 

@@ -1,5 +1,5 @@
 import { APIErrorCode, APIResponseError, RequestTimeoutError, UnknownHTTPResponseError } from '@notionhq/client';
-import { AbortedError, PermanentError, TransientError, parseRetryAfter } from '../../errors.ts';
+import { AbortedError, PermanentError, ServiceError, TransientError, parseRetryAfter } from '../../errors.ts';
 
 const SYSTEM = 'notion';
 
@@ -21,16 +21,18 @@ const NETWORK_CODES = new Set([
 /**
  * Turns whatever the Notion SDK (or fetch under it) threw into a TransientError or a PermanentError.
  * Transient: 408/409/429/5xx/529, SDK timeouts, network failures, with Retry-After when the server sent one.
- * Permanent: validation, auth, missing or unshared objects, anything unrecognised.
+ * Permanent: validation, missing or unshared objects, anything unrecognised.
+ * A rejected token (401) is service-level: every recording would meet it, so intake pauses.
  */
 export function classifyNotionError(error: unknown, operation: string): Error {
-  if (error instanceof TransientError || error instanceof PermanentError || error instanceof AbortedError) return error;
+  if (error instanceof TransientError || error instanceof PermanentError || error instanceof AbortedError || error instanceof ServiceError) return error;
   if (APIResponseError.isAPIResponseError(error) || UnknownHTTPResponseError.isUnknownHTTPResponseError(error)) {
     const context = { system: SYSTEM, status: error.status, requestId: error.request_id, cause: error };
     const message = `notion ${operation}: ${error.status} ${error.code}: ${error.message}`;
     const transient = APIResponseError.isAPIResponseError(error)
       ? TRANSIENT_CODES.has(error.code) || error.status >= 500
       : isTransientStatus(error.status);
+    if (error.status === 401) return new ServiceError('notion', `token rejected; check NOTION_TOKEN (${operation}: 401 ${error.code})`, context);
     if (!transient) return new PermanentError(message, context);
     return new TransientError(message, { ...context, retryAfterMs: parseRetryAfter(header(error.headers, 'retry-after')) });
   }

@@ -75,6 +75,29 @@ export function sourceDownMessage(source: string, reason: string, consecutiveFai
   });
 }
 
+/** Service-level trouble (key, quota, API, disk, ledger) paused intake; nothing failed. */
+export function servicePausedMessage(component: string, reason: string): SlackMessage {
+  const name = safe(component, 100);
+  return fitToLimits({
+    text: `:double_vertical_bar: Processing paused: ${name}`,
+    blocks: [
+      header(':double_vertical_bar: Processing paused'),
+      { type: 'section', text: mrkdwn(`*${name}* is unusable. Recordings stay pending and resume by themselves once it works again.`) },
+      { type: 'section', text: mrkdwn(`*Reason*\n${code(safe(reason, 1500))}`) },
+    ],
+  });
+}
+
+/** The paused component works again; intake resumed. */
+export function serviceResumedMessage(component: string, downForMs: number): SlackMessage {
+  const name = safe(component, 100);
+  const duration = formatDuration(downForMs);
+  return fitToLimits({
+    text: `:arrow_forward: Processing resumed: ${name} works again after ${duration}`,
+    blocks: [header(':arrow_forward: Processing resumed'), { type: 'section', text: mrkdwn(`*${name}* works again after ${duration}.`) }],
+  });
+}
+
 /** The source works again after an alerted outage. */
 export function sourceRecoveredMessage(source: string, downForMs: number): SlackMessage {
   const name = safe(source, 100);

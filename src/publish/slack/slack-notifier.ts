@@ -5,8 +5,8 @@ import type { DoneNotice, FailureAlert, Notifier, RunSummary } from '../notifier
 import { AlertQueue } from './alert-queue.ts';
 import type { QueuedAlert } from './alert-queue.ts';
 import type { SlackMessage } from './slack-message.ts';
-import { failureMessage, sourceDownMessage, sourceRecoveredMessage, summaryMessage } from './slack-messages.ts';
 import { doneMessage } from './done-message.ts';
+import { failureMessage, servicePausedMessage, serviceResumedMessage, sourceDownMessage, sourceRecoveredMessage, summaryMessage } from './slack-messages.ts';
 import type { SlackTransport } from './slack-transport.ts';
 import { WebApiTransport } from './slack-web-api-transport.ts';
 import { WebhookTransport } from './slack-webhook-transport.ts';
@@ -77,6 +77,14 @@ export class SlackNotifier implements Notifier {
 
   async sourceDown(source: string, reason: string, consecutiveFailures: number): Promise<void> {
     this.enqueue('source-down', { source, consecutiveFailures }, () => sourceDownMessage(source, reason, consecutiveFailures));
+  }
+
+  async servicePaused(component: string, reason: string): Promise<void> {
+    this.enqueue('service-paused', { component }, () => servicePausedMessage(component, reason));
+  }
+
+  async serviceResumed(component: string, downForMs: number): Promise<void> {
+    this.enqueue('service-resumed', { component, downForMs }, () => serviceResumedMessage(component, downForMs));
   }
 
   async sourceRecovered(source: string, downForMs: number): Promise<void> {

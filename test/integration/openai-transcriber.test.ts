@@ -1,17 +1,15 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createOpenAiEmulator } from '../../src/emulators/openai-emulator.ts';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { CLIENT_CLOSED, createOpenAiEmulator } from '../../src/emulators/openai-emulator.ts';
 import type { RunningOpenAiEmulator } from '../../src/emulators/openai-emulator.ts';
-import { AbortedError, PermanentError, TransientError } from '../../src/errors.ts';
+import { AbortedError, PermanentError, ServiceError, TransientError } from '../../src/errors.ts';
 import { OpenAiTranscriber, isoCodeOf } from '../../src/transcribe/openai-transcriber.ts';
 import type { OpenAiTranscriberOptions } from '../../src/transcribe/openai-transcriber.ts';
+import { runFfmpeg } from '../helpers/test-audio.ts';
 
-const run = promisify(execFile);
 const API_KEY = 'sk-test-transcriber-0123456789';
 
 let dir: string;
@@ -22,12 +20,8 @@ const path = (name: string): string => join(dir, name);
 const sha256Of = async (name: string): Promise<string> => createHash('sha256').update(await readFile(path(name))).digest('hex');
 const transcriber = (model: string, options: Partial<OpenAiTranscriberOptions> = {}) =>
   new OpenAiTranscriber({ apiKey: API_KEY, baseURL: server.url, model, ...options });
-const ffmpeg = (...args: string[]) => run('ffmpeg', ['-v', 'error', '-y', ...args]);
+const ffmpeg = (...args: string[]) => runFfmpeg(args);
 const tone = (seconds: number, frequency = 440) => ['-f', 'lavfi', '-i', `sine=frequency=${frequency}:duration=${seconds}`];
-async function until(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 500 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-  expect(condition()).toBe(true);
-}
 async function failure(promise: Promise<unknown>): Promise<Error> {
   const error = await promise.then(() => undefined, (e: unknown) => e);
   expect(error).toBeInstanceOf(Error);
@@ -179,11 +173,12 @@ describe('OpenAiTranscriber: error classification', () => {
     expect(unknown).toMatchObject({ name: 'PermanentError', status: 404 });
   });
 
-  it('makes quota exhaustion and the 25 MiB limit permanent', async () => {
+  it('makes quota exhaustion service-level (pauses intake) and the 25 MiB limit permanent', async () => {
     emulator.faults.quota();
     const quota = await failure(transcriber('whisper-1').transcribe({ filePath: path('call.flac'), durationSeconds: 12 }));
-    expect(quota).toBeInstanceOf(PermanentError);
-    expect(quota.message).toMatch(/^OpenAI quota exhausted/);
+    expect(quota).toBeInstanceOf(ServiceError);
+    expect(quota).toMatchObject({ component: 'openai', status: 429 });
+    expect(quota.message).toMatch(/^openai: quota exhausted/);
 
     const tooBig = await failure(transcriber('whisper-1').transcribe({ filePath: path('big.wav'), durationSeconds: 840 }));
     expect(tooBig).toBeInstanceOf(PermanentError);
@@ -196,8 +191,9 @@ describe('OpenAiTranscriber: error classification', () => {
     const error = await failure(
       transcriber('whisper-1', { apiKey: wrongKey }).transcribe({ filePath: path('call.flac'), durationSeconds: 12 }),
     );
-    expect(error).toBeInstanceOf(PermanentError);
-    expect(error).toMatchObject({ status: 401 });
+    expect(error).toBeInstanceOf(ServiceError);
+    expect(error).toMatchObject({ status: 401, component: 'openai' });
+    expect(error.message).toMatch(/^openai: key rejected/);
     expect(error.message).toContain('OPENAI_API_KEY');
     expect(error.message).not.toContain('9900');
     expect(error.message).not.toContain('sk-proj');
@@ -214,6 +210,23 @@ describe('OpenAiTranscriber: error classification', () => {
     expect(slow).toBeInstanceOf(TransientError);
     expect(slow.message).toContain('300 ms');
   });
+
+  it('makes an API that nobody answers at (connection refused) service-level, not a recording failure', async () => {
+    const closed = await import('node:net').then(
+      (net) =>
+        new Promise<number>((resolve) => {
+          const probe = net.createServer().listen(0, '127.0.0.1', () => {
+            const port = (probe.address() as { port: number }).port;
+            probe.close(() => resolve(port));
+          });
+        }),
+    );
+    const error = await failure(
+      transcriber('whisper-1', { baseURL: `http://127.0.0.1:${closed}/v1` }).transcribe({ filePath: path('call.flac'), durationSeconds: 12 }),
+    );
+    expect(error).toBeInstanceOf(ServiceError);
+    expect(error.message).toBe('openai: unreachable (ECONNREFUSED)');
+  });
 });
 
 describe('OpenAiTranscriber: held requests and aborts', () => {
@@ -221,11 +234,11 @@ describe('OpenAiTranscriber: held requests and aborts', () => {
     const sha = await sha256Of('call.flac');
     emulator.faults.hold();
     const pending = transcriber('whisper-1').transcribe({ filePath: path('call.flac'), durationSeconds: 12 });
-    await until(() => emulator.stats.held === 1);
+    await vi.waitFor(() => expect(emulator.stats.held).toBe(1), { timeout: 5000 });
     expect(emulator.stats.deliveredFor(sha)).toBe(0);
     emulator.faults.release();
     expect((await pending).segments).toHaveLength(3);
-    await until(() => emulator.stats.deliveredFor(sha) === 1);
+    await vi.waitFor(() => expect(emulator.stats.deliveredFor(sha)).toBe(1), { timeout: 5000 });
   });
 
   it('turns an abort into AbortedError, and the abandoned answer is never delivered', async () => {
@@ -235,11 +248,12 @@ describe('OpenAiTranscriber: held requests and aborts', () => {
     const pending = failure(
       transcriber('whisper-1').transcribe({ filePath: path('call.flac'), durationSeconds: 12, signal: controller.signal }),
     );
-    await until(() => emulator.stats.held === 1);
+    await vi.waitFor(() => expect(emulator.stats.held).toBe(1), { timeout: 5000 });
     controller.abort();
     expect(await pending).toBeInstanceOf(AbortedError);
     emulator.faults.release();
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // the emulator has finished with the request (closed by the client) and delivered nothing
+    await vi.waitFor(() => expect(emulator.stats.requests[0]?.status).toBe(CLIENT_CLOSED), { timeout: 5000 });
     expect(emulator.stats.deliveredFor(sha)).toBe(0);
   });
 

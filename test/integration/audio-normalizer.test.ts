@@ -11,7 +11,9 @@ import { readFlacInfo } from '../../src/audio/flac-info.ts';
 import { AbortedError, PermanentError } from '../../src/errors.ts';
 import type { AudioInfo } from '../../src/recording.ts';
 import { ffprobeAudio, runFfmpeg, writeTestAudio } from '../helpers/test-audio.ts';
+import { requireTools } from '../helpers/require-tools.ts';
 
+const gsm = await requireTools('gsm-encoder');
 const samplesDir = fileURLToPath(new URL('../fixtures/samples/', import.meta.url));
 let dir: string;
 
@@ -59,7 +61,7 @@ describe('normalizeAudio', () => {
     expect(await listFiles(out)).toEqual(['ch0.flac']);
   });
 
-  it('keeps GSM 6.10 at 8 kHz and resamples a 44.1 kHz MP3 to 16 kHz', async () => {
+  gsm.it('keeps GSM 6.10 at 8 kHz and resamples a 44.1 kHz MP3 to 16 kHz', async () => {
     const gsm = await writeTestAudio(join(dir, 'gsm.wav'), { seconds: 2, codec: 'gsm_ms', seed: 2 });
     const mp3 = await writeTestAudio(join(dir, 'cd.mp3'), { seconds: 2, codec: 'mp3', sampleRate: 44100, seed: 3 });
 

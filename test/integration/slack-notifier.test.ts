@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { pino } from 'pino';
 import { createSlackEmulator } from '../../src/emulators/slack-emulator.ts';
 import type { RunningSlackEmulator, SlackEmulator, SlackEmulatorMessage, SlackEmulatorOptions } from '../../src/emulators/slack-emulator.ts';
@@ -154,8 +154,7 @@ describe('SlackNotifier over the Web API (real WebClient → emulator)', () => {
     expect(performance.now() - started).toBeLessThan(5000);
     expect(await failedCount()).toBe(2);
     // 3 attempts for the first alert, 1 for the next; each cut by the client, none processed
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(emulator.requests.map((r) => r.status)).toEqual([499, 499, 499, 499]);
+    await vi.waitFor(() => expect(emulator.requests.map((r) => r.status)).toEqual([499, 499, 499, 499]), { timeout: 5000 });
     expect(emulator.messages()).toEqual([]);
   });
 
@@ -201,7 +200,8 @@ describe('SlackNotifier over the Web API (real WebClient → emulator)', () => {
     expect(performance.now() - started).toBeLessThan(1000);
     await notifier.recordingFailed(alert);
     expect(await failedCount()).toBeGreaterThanOrEqual(4);
-    expect(emulator.messages().map((m) => m.text?.match(/source-\d/)?.[0])[0]).toBe('source-3');
+    // the request close() gave up waiting for still lands, after the emulator's 300 ms delay
+    await vi.waitFor(() => expect(emulator.messages().map((m) => m.text?.match(/source-\d/)?.[0])[0]).toBe('source-3'), { timeout: 5000 });
   });
 });
 

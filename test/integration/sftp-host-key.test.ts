@@ -2,9 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { PermanentError } from '../../src/errors.ts';
 import { HostKeyMismatchError, createHostKeyCheck, hostKeyFingerprint, hostKeyType, normalizeFingerprint } from '../../src/sftp/host-key.ts';
+import { requireTools } from '../helpers/require-tools.ts';
+
+const tools = await requireTools('ssh-keygen');
 
 const dir = mkdtempSync(join(tmpdir(), 'recpipe-hostkey-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -20,7 +23,7 @@ function sshKey(type: 'ed25519' | 'rsa'): { blob: Buffer; fingerprint: string } 
   return { blob, fingerprint };
 }
 
-describe('hostKeyFingerprint', () => {
+tools.describe('hostKeyFingerprint', () => {
   it('matches ssh-keygen -lf for ed25519 and rsa keys', () => {
     for (const type of ['ed25519', 'rsa'] as const) {
       const key = sshKey(type);
@@ -36,7 +39,7 @@ describe('hostKeyFingerprint', () => {
   });
 });
 
-describe('createHostKeyCheck', () => {
+tools.describe('createHostKeyCheck', () => {
   const key = sshKey('ed25519');
 
   it('accepts the pinned key in any pasted form', () => {

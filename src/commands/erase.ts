@@ -21,10 +21,6 @@ export async function eraseCommand(ledger: Ledger, config: Config, options: { ca
     console.error('recpipe erase: --caller NUMBER is required (the caller\'s phone number, at least 7 digits; any punctuation)');
     return 2;
   }
-  if (!ledger.erase) {
-    console.error('recpipe erase: this ledger cannot erase yet');
-    return 1;
-  }
   const recordings = await findCallerRecordings(digits, config);
   const byId = new Map([...recordings.values()].map((r) => [r.id, { ...r, pageIds: [] as string[] }]));
   for (const row of await ledger.find([...byId.keys()])) {

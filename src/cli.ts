@@ -8,6 +8,10 @@ import { runOnceCommand } from './commands/run-once.ts';
 import { retryCommand } from './commands/retry.ts';
 import { startCommand } from './commands/start.ts';
 import { statusCommand } from './commands/status.ts';
+import { packageVersion } from './commands/version.ts';
+import { emulatorsCli } from './commands/emulators.ts';
+import { purgeCommand } from './commands/purge.ts';
+import { eraseCommand } from './commands/erase.ts';
 import { operatorErrorLine } from './commands/operator-error-line.ts';
 import { redactUrlCredentials } from './observability/redact-url-credentials.ts';
 
@@ -20,6 +24,11 @@ commands:
   retry <id>... | --failed  put failed recordings back to pending (id = recording id or ledger #)
   doctor [--fix]            check each configured part, one line each; --fix sets up the Notion database
   config                    print the effective configuration with secrets redacted
+  emulators [--openai-port N] [--notion-port N] [--slack-port N]
+                            start OpenAI, Notion and Slack emulators on loopback; print the env lines to use them
+  purge [--dry-run]         delete audio and transcripts older than RETENTION_DAYS / TRANSCRIPT_RETENTION_DAYS
+  erase --caller NUMBER     remove one caller's transcripts, audio and Notion pages (privacy request)
+  --version, -v             print the version
 
 Configuration comes from the environment and a .env file in the working directory (see README).`;
 
@@ -32,6 +41,10 @@ export async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return command ? 0 : 2;
   }
+  if (command === '--version' || command === '-v' || command === 'version') {
+    console.log(packageVersion());
+    return 0;
+  }
   let args;
   try {
     args = parseArgs({
@@ -42,6 +55,11 @@ export async function main(argv: string[]): Promise<number> {
         json: { type: 'boolean', default: false },
         failed: { type: 'boolean', default: false },
         fix: { type: 'boolean', default: false },
+        'dry-run': { type: 'boolean', default: false },
+        caller: { type: 'string' },
+        'openai-port': { type: 'string' },
+        'notion-port': { type: 'string' },
+        'slack-port': { type: 'string' },
       },
     });
   } catch (error) {
@@ -49,11 +67,17 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
 
+  // needs no configuration: it makes the services a configuration points at
+  if (command === 'emulators') {
+    return emulatorsCli({ openaiPort: args.values['openai-port'], notionPort: args.values['notion-port'], slackPort: args.values['slack-port'] });
+  }
+
   let config: Config;
   try {
     config = loadConfig(readEnvironment(), {
       isTTY: process.stdout.isTTY === true,
       transcribes: command === 'start' || command === 'run' || command === 'doctor',
+      sftpPinOptional: command === 'doctor',
       serves: command === 'start',
     });
   } catch (error) {
@@ -79,7 +103,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-async function runCommand(command: string, args: { values: { once?: boolean; json?: boolean; failed?: boolean; fix?: boolean }; positionals: string[] }, config: Config): Promise<number> {
+async function runCommand(command: string, args: { values: { once?: boolean; json?: boolean; failed?: boolean; fix?: boolean; 'dry-run'?: boolean; caller?: string }; positionals: string[] }, config: Config): Promise<number> {
   switch (command) {
     case 'start':
       return startCommand(config);
@@ -95,6 +119,10 @@ async function runCommand(command: string, args: { values: { once?: boolean; jso
       return withLedger(config, (ledger) => retryCommand(ledger, config, { ids: args.positionals, failed: args.values.failed === true }));
     case 'doctor':
       return runDoctor(config, { fix: args.values.fix === true });
+    case 'purge':
+      return purgeCommand(config, { dryRun: args.values['dry-run'] === true });
+    case 'erase':
+      return withLedger(config, (ledger) => eraseCommand(ledger, config, { caller: args.values.caller }));
     case 'config':
       console.log(JSON.stringify({ ...(redactedConfig(config) as object), audioToolsInUse: audioToolsInUse() }, null, 2));
       return 0;

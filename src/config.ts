@@ -4,6 +4,7 @@ import { parseEnv } from 'node:util';
 import { executableProblem } from './audio/audio-tools.ts';
 import { isLoopbackHost } from './http/is-loopback-host.ts';
 import { envSchema, type Env } from './config-schema.ts';
+import { secretsFromFiles } from './config/secret-files.ts';
 import { parseNamePattern } from './five9/name-pattern.ts';
 import { redactUrlCredentials } from './observability/redact-url-credentials.ts';
 import type { RedactKind } from './redact/redact-kinds.ts';
@@ -94,7 +95,15 @@ export interface Config {
   redact: RedactKind[];
   /** REDACT_AUDIO: mute (default) or beep what redaction masked in the audio kept, or leave it (off). */
   redactAudio: 'mute' | 'beep' | 'off';
-  alerts: { summaryIntervalMs: number };
+  alerts: {
+    summaryIntervalMs: number;
+    /** Local time `HH:MM` in `five9.timeZone` for the daily summary; replaces the interval when set. */
+    summaryAt?: string;
+    /** `all` also posts a short line per finished call. */
+    notify: 'failures' | 'all';
+  };
+  /** Days kept before deletion; unset keeps forever. Audio in processed/ and failed/; transcripts/. */
+  retention: { audioDays?: number; transcriptDays?: number };
   /** `FFMPEG_PATH` / `FFPROBE_PATH` as set (checked executable); unset → `PATH`, then the npm-shipped build. */
   audioTools: { ffmpegPath?: string; ffprobePath?: string };
   /** Service-level trouble: how often a paused component is checked; the free-space floor under DATA_DIR. */
@@ -122,16 +131,21 @@ export function loadConfig(
   options: {
     isTTY?: boolean;
     /** the command transcribes: OPENAI_API_KEY is required */ transcribes?: boolean;
+    /** `doctor` runs without a host key pin: on first contact it prints the one to pin */ sftpPinOptional?: boolean;
     /** the command serves HTTP (`start`): the console's credentials are required off loopback */ serves?: boolean;
   } = {},
 ): Config {
+  const secrets = secretsFromFiles(env);
+  env = secrets.env;
   const parsed = envSchema.safeParse(env);
   const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
   const invalid = new Set(problems.map((p) => p.split(':')[0]!));
   // the rules between variables are checked too, on the valid ones, so every problem shows at once
   const valid = parsed.success ? parsed : envSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([key]) => !invalid.has(key))));
   if (valid.success) problems.push(...crossFieldProblems(valid.data).filter((p) => !invalid.has(p.split(':')[0]!)));
-  if (options.transcribes && valid.success && !valid.data.OPENAI_API_KEY) problems.unshift(MISSING_API_KEY);
+  if (options.transcribes && valid.success && !valid.data.OPENAI_API_KEY && !secrets.problems.some((p) => p.startsWith('OPENAI_API_KEY'))) problems.unshift(MISSING_API_KEY);
+  problems.unshift(...secrets.problems);
+  if (options.sftpPinOptional) problems.splice(0, problems.length, ...problems.filter((p) => !p.startsWith('SFTP_HOST_KEY_SHA256: required')));
   if (valid.success) problems.push(...consoleProblems(valid.data, options.serves === true));
   if (problems.length > 0 || !valid.success) throw new ConfigError(problems);
   const e = valid.data;
@@ -228,7 +242,8 @@ export function loadConfig(
     },
     redact: e.REDACT,
     redactAudio: e.REDACT_AUDIO,
-    alerts: { summaryIntervalMs: e.SUMMARY_INTERVAL_MS },
+    alerts: { summaryIntervalMs: e.SUMMARY_INTERVAL_MS, summaryAt: e.SUMMARY_AT, notify: e.SLACK_NOTIFY },
+    retention: { audioDays: e.RETENTION_DAYS, transcriptDays: e.TRANSCRIPT_RETENTION_DAYS },
     audioTools: {
       ffmpegPath: e.FFMPEG_PATH === undefined ? undefined : path.resolve(e.FFMPEG_PATH),
       ffprobePath: e.FFPROBE_PATH === undefined ? undefined : path.resolve(e.FFPROBE_PATH),

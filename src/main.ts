@@ -33,6 +33,10 @@ import { requestLimitsFor } from './transcribe/request-limits.ts';
 import type { Transcriber } from './transcribe/transcriber.ts';
 import type { ComponentCheck } from './http/readiness.ts';
 import { access } from 'node:fs/promises';
+import { freeBytes } from './files/free-bytes.ts';
+import { scheduleRetention } from './retention/retention-run.ts';
+import { scheduleDaily } from './pipeline/daily-schedule.ts';
+import { createDoneNotice } from './pipeline/done-notice.ts';
 import { checkDiskFloor } from './files/disk-floor-probe.ts';
 import { ServiceGate, type ServiceProbe } from './pipeline/service-gate.ts';
 import { checkOpenAi } from './transcribe/openai-check.ts';
@@ -178,6 +182,7 @@ export class Service {
       metrics: this.metrics,
       refreshGauges: async () => {
         this.metrics.oldestPendingAge.set(await this.ledger.oldestPendingAgeSeconds());
+        this.metrics.dataDirFreeBytes.set(await freeBytes(this.config.paths.dataDir));
         const shared = await this.ledger.gauges?.();
         if (shared) {
           for (const [state, n] of Object.entries(shared.pool)) this.metrics.ledgerPoolConnections.set({ state }, n);
@@ -195,10 +200,15 @@ export class Service {
     const pipeline = this.startFlow(true);
     this.gate.start();
     this.log.info({ inbox: this.config.paths.inboxDir }, 'service started');
-    const summaries = setInterval(() => {
+    const retention = scheduleRetention(this.config.paths, this.config.retention, this.log.child({ component: 'retention' }));
+    const sendSummary = () => {
       void this.notifier?.summary(this.tally.summary('periodic'));
       this.tally.reset();
-    }, this.config.alerts.summaryIntervalMs);
+    };
+    // SUMMARY_AT: once a day at that local time; otherwise every SUMMARY_INTERVAL_MS
+    const summaries = this.config.alerts.summaryAt
+      ? scheduleDaily(this.config.alerts.summaryAt, this.config.five9.timeZone, sendSummary)
+      : ((timer) => ({ stop: () => clearInterval(timer) }))(setInterval(sendSummary, this.config.alerts.summaryIntervalMs));
 
     await new Promise<void>((resolve) => {
       if (stopSignal.aborted) resolve();
@@ -208,7 +218,8 @@ export class Service {
     this.log.info({ deadlineMs: this.config.pipeline.shutdownTimeoutMs }, 'stopping intake, draining in-flight recordings');
     readiness.markStopping();
     const drained = await pipeline.shutdown(this.config.pipeline.shutdownTimeoutMs);
-    clearInterval(summaries);
+    summaries.stop();
+    retention.stop();
     this.gate.stop();
     await Promise.allSettled(this.watcherClosings);
     await http.close();
@@ -256,6 +267,7 @@ export class Service {
           ? { poller: this.sftpPoller, continuous, pollIntervalMs: config.sftp.pollIntervalMs, settleMs: config.sftp.settleMs }
           : undefined,
     };
+    const doneNotice = createDoneNotice(config.five9);
     const recordings = {
       ledger,
       log,
@@ -314,10 +326,13 @@ export class Service {
       },
       onOutcome: (outcome) => {
         this.tally.add(outcome);
+        if (outcome.kind === 'done' && config.alerts.notify === 'all') void this.notifier?.recordingDone?.(doneNotice(outcome));
         if (outcome.kind === 'done') metrics.filesProcessed.inc({ status: 'success' });
         if (outcome.kind === 'done') this.gate.recordingDone();
-        else if (outcome.kind === 'failed') metrics.filesProcessed.inc({ status: 'failure' });
-        else if (outcome.kind === 'duplicate') metrics.duplicates.inc();
+        else if (outcome.kind === 'failed') {
+          metrics.filesProcessed.inc({ status: 'failure' });
+          metrics.failuresByStage.inc({ stage: outcome.stage });
+        } else if (outcome.kind === 'duplicate') metrics.duplicates.inc();
         onOutcome?.(outcome);
       },
       concurrency: config.pipeline.concurrency,

@@ -25,6 +25,9 @@ export async function checkIntegrations(config: Config, options: { fix: boolean 
         return text;
       });
     }
+    // first contact (or a changed key): the exact line to paste into .env, on its own
+    const pin = /\b(SFTP_HOST_KEY_SHA256=SHA256:[A-Za-z0-9+/]+=?)/.exec(result.lines.join('\n'))?.[1];
+    if (pin && !config.sftp.hostKeySha256) console.log(`\nafter confirming this fingerprint with the SFTP server's administrator, pin it in .env:\n${pin}\n`);
   }
   if (!config.notion) await check('notion', async () => 'not configured (NOTION_TOKEN unset)');
   else {

@@ -113,6 +113,15 @@ export interface Ledger {
   retry(seqs: number[]): Promise<LedgerRow[]>;
   status(options?: { failures?: number }): Promise<LedgerStatus>;
   oldestPendingAgeSeconds(): Promise<number>;
+  /**
+   * Erasure request: drops every checkpoint of the recording (transcript, references) but one
+   * `erased` marker, and blanks its rows' file names and errors (Five9 names carry the caller's
+   * number). The rows and their audio hash stay, so the same audio arriving again is a duplicate.
+   * Returns the rows changed.
+   */
+  erase(id: string): Promise<number>;
+  /** Rewrites the store so nothing erased survives in free space (after `erase`). */
+  compact?(): Promise<void>;
   /** The walk bookkeeping of one source (last full walk, settled folders). */
   sourceHistory(source: SourceKind): SourceHistory;
   /**

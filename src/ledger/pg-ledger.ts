@@ -239,6 +239,26 @@ export class PgLedger implements Ledger {
     return result.rows[0] && toLedgerRow(result.rows[0]);
   }
 
+  async erase(id: string): Promise<number> {
+    const now = Date.now();
+    // one statement: checkpoints (but the erased marker and the muted spans a duplicate needs),
+    // per-row move checkpoints, the console's index entry, and the file names (they start with
+    // the caller's number); the rows and their audio hash stay
+    const result = await this.query(
+      `WITH rows AS (SELECT seq FROM recordings WHERE id = $1),
+       dropped AS (DELETE FROM checkpoints
+         WHERE (recording_id = $1 AND name NOT IN ('audio-redacted', 'erased')) OR recording_id IN (SELECT '#' || seq FROM rows)),
+       unindexed AS (DELETE FROM transcript_index WHERE recording_id = $1),
+       marked AS (INSERT INTO checkpoints (recording_id, name, value, at) VALUES ($1, 'erased', $2, $3)
+         ON CONFLICT (recording_id, name) DO UPDATE SET value = excluded.value, at = excluded.at)
+       UPDATE recordings SET path = '[erased]/' || seq, relative_path = '[erased]', file_name = '[erased]',
+         local_path = NULL, last_error = NULL, attention = NULL, updated_at = $3 WHERE id = $1`,
+      [id, new Date(now).toISOString(), now],
+      'erase',
+    );
+    return result.rowCount ?? 0;
+  }
+
   async find(ids: string[]): Promise<LedgerRow[]> {
     if (ids.length === 0) return [];
     const seqs = ids.filter((v) => /^\d{1,15}$/.test(v)).map(Number);

@@ -206,6 +206,38 @@ export class SqliteLedger implements Ledger {
     return row && toLedgerRow(row);
   }
 
+  async erase(id: string): Promise<number> {
+    const now = this.now();
+    // overwrite what is deleted with zeros, and fold the WAL back, so the file names (and the
+    // caller's number in them) do not linger in free pages or old WAL frames
+    this.db.pragma('secure_delete = ON');
+    const changed = this.db.transaction(() => {
+      // `audio-redacted` stays: only times of muted spans, and a duplicate of this audio needs them
+      this.db.prepare(`DELETE FROM checkpoints WHERE recording_id = ? AND name <> 'audio-redacted'`).run(id);
+      // moves are checkpointed per row (`#<seq>`) and hold the file's paths
+      this.db.prepare(`DELETE FROM checkpoints WHERE recording_id IN (SELECT '#' || seq FROM recordings WHERE id = ?)`).run(id);
+      // the console's search index holds the caller and the (redacted) words
+      this.db.prepare('DELETE FROM transcript_text WHERE rowid IN (SELECT entry FROM transcript_index WHERE recording_id = ?)').run(id);
+      this.db.prepare('DELETE FROM transcript_index WHERE recording_id = ?').run(id);
+      this.stmt.saveCheckpoint.run(id, 'erased', new Date(now).toISOString(), now);
+      return this.db
+        .prepare(
+          `UPDATE recordings SET path = '[erased]/' || seq, relative_path = '[erased]', file_name = '[erased]',
+             local_path = NULL, last_error = NULL, attention = NULL, updated_at = ? WHERE id = ?`,
+        )
+        .run(now, id).changes;
+    })();
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    return changed;
+  }
+
+  async compact(): Promise<void> {
+    // secure_delete still leaves pieces of rewritten index cells behind; rebuilding the file is
+    // what removes them (erasure is rare; VACUUM waits up to busy_timeout for a running service)
+    this.db.exec('VACUUM');
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
   async find(ids: string[]): Promise<LedgerRow[]> {
     if (ids.length === 0) return [];
     const seqs = ids.filter((v) => /^\d+$/.test(v)).map(Number);

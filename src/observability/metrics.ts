@@ -148,6 +148,17 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly failuresByStage = new Counter({
+    name: 'recording_failures_total',
+    help: 'Recordings that failed, by the stage that failed them (for the dashboard).',
+    labelNames: ['stage'] as const,
+    registers: [this.registry],
+  });
+  readonly dataDirFreeBytes = new Gauge({
+    name: 'data_dir_free_bytes',
+    help: 'Bytes free for this user on the file system holding DATA_DIR (refreshed on scrape).',
+    registers: [this.registry],
+  });
   readonly filesRefused = new Counter({
     name: 'files_refused_total',
     help: 'Source entries left untouched because their name or path is unsafe (a "/" or NUL from a server, a symlink, an undecodable name), counted once per entry per process.',

@@ -38,6 +38,14 @@ export interface RunSummary {
   insights?: { calls: number; promptTokens: number; completionTokens: number; costPerCallUsd?: number };
 }
 
+/** A call that finished (`SLACK_NOTIFY=all`): what identifies it, never what was said or any number. */
+export interface DoneNotice {
+  id: string;
+  audioSeconds: number;
+  agent?: string;
+  campaign?: string;
+}
+
 /**
  * Operator alerts (Slack). Implementations must never throw into the pipeline and never
  * block it for long: they log and count their own errors.
@@ -49,6 +57,8 @@ export interface Notifier {
   /** The source works again after an outage that was alerted. */
   sourceRecovered(source: string, downForMs: number): Promise<void>;
   summary(summary: RunSummary): Promise<void>;
+  /** One short line per finished call, when people asked for them (`SLACK_NOTIFY=all`). */
+  recordingDone?(notice: DoneNotice): Promise<void>;
   /** Service-level trouble paused intake (sent once per outage); recordings wait, none failed. */
   servicePaused?(component: string, reason: string): Promise<void>;
   /** The paused component passed its check again; intake resumed. */

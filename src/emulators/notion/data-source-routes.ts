@@ -29,7 +29,9 @@ export function registerDataSourceRoutes(app: Hono<NotionEnv>, store: NotionStor
     const schema = store.schemaView(dataSource);
     const size = pageSize(body.page_size, 'body.page_size');
     const predicate = body.filter === undefined ? () => true : compileFilter(body.filter, schema);
-    const sorted = sortPages(store.pagesOf(dataSource).filter(predicate), body.sorts, schema);
+    // like Notion, a query leaves out pages in the trash unless asked (`in_trash: true`)
+    const inTrash = body.in_trash === true;
+    const sorted = sortPages(store.pagesOf(dataSource).filter((p) => (p.inTrash === true) === inTrash).filter(predicate), body.sorts, schema);
     const { page, nextCursor } = paginate(sorted, body.start_cursor, size, 'body.start_cursor');
     return c.json({
       object: 'list',

@@ -12,8 +12,8 @@ export const BOT_USER_ID = '8d5a4b0e-3c1f-4e4b-9f0e-6b1c2d3e4f50';
 const BOT = { object: 'user', id: BOT_USER_ID };
 
 /** 2026-03-11 dropped `archived` in favour of `in_trash`. */
-function trashFields(version: NotionVersion): Record<string, boolean> {
-  return version === '2025-09-03' ? { in_trash: false, archived: false } : { in_trash: false };
+function trashFields(version: NotionVersion, inTrash = false): Record<string, boolean> {
+  return version === '2025-09-03' ? { in_trash: inTrash, archived: inTrash } : { in_trash: inTrash };
 }
 
 function titleText(content: string): RichTextItem[] {
@@ -92,7 +92,7 @@ export function pageObject(page: PageRecord, ds: DataSourceRecord, version: Noti
     cover: null,
     icon: null,
     parent: { type: 'data_source_id', data_source_id: page.dataSourceId, database_id: page.databaseId },
-    ...trashFields(version),
+    ...trashFields(version, page.inTrash === true),
     ...(version === '2025-09-03' ? { is_archived: false } : {}),
     is_locked: false,
     properties,

@@ -30,6 +30,8 @@ export interface PageRecord {
   childIds: string[];
   createdTime: string;
   lastEditedTime: string;
+  /** Moved to the trash (`PATCH /v1/pages/:id` with `in_trash` or `archived`). */
+  inTrash?: boolean;
 }
 
 export interface BlockRecord {

@@ -9,7 +9,7 @@ import type { DataSourceRecord, NotionStore } from './notion-store.ts';
 import { parsePageProperties } from './property-values.ts';
 import { readBody, type NotionEnv } from './request-body.ts';
 
-/** `POST /v1/pages` under a data source (or a single-source database), and `GET /v1/pages/:id`. */
+/** `POST /v1/pages` under a data source (or a single-source database), `GET /v1/pages/:id`, and trashing with `PATCH`. */
 export function registerPageRoutes(app: Hono<NotionEnv>, store: NotionStore, uploads: FileUploadStore, options: { requireTitle: boolean }): void {
   app.post('/v1/pages', async (c) => {
     const body = await readBody(c);
@@ -22,6 +22,22 @@ export function registerPageRoutes(app: Hono<NotionEnv>, store: NotionStore, upl
     const page = store.insertPage(dataSource, properties, children);
     attach();
     return c.json({ ...pageObject(page, dataSource, c.get('version')), request_id: c.get('requestId') });
+  });
+
+  // Only trashing and restoring are emulated; property updates are refused rather than ignored.
+  app.patch('/v1/pages/:id', async (c) => {
+    const page = store.page(c.req.param('id'));
+    const body = await readBody(c);
+    const unsupported = Object.keys(body).filter((key) => key !== 'in_trash' && key !== 'archived');
+    if (unsupported.length > 0) throw validationError(`body failed validation: ${unsupported.join(', ')} are not supported by this emulator (only in_trash / archived).`);
+    for (const key of ['in_trash', 'archived'] as const) {
+      if (body[key] === undefined) continue;
+      if (typeof body[key] !== 'boolean') invalid(`body.${key}`, 'should be a boolean', body[key]);
+      if (key === 'archived' && c.get('version') !== '2025-09-03') throw validationError('body failed validation: body.archived was replaced by body.in_trash in this API version.');
+      page.inTrash = body[key] as boolean;
+    }
+    page.lastEditedTime = new Date().toISOString();
+    return c.json({ ...pageObject(page, store.dataSource(page.dataSourceId), c.get('version')), request_id: c.get('requestId') });
   });
 
   app.get('/v1/pages/:id', (c) => {

@@ -14,6 +14,8 @@ export interface EmulatedPage {
   blocks: Array<{ id: string; type: string; text: string; itemLengths: number[]; children: number; upload?: AttachedUpload }>;
   /** The text of every top-level block joined with newlines. */
   text: string;
+  /** Moved to the trash through the API. */
+  inTrash: boolean;
 }
 
 export function snapshotPage(store: NotionStore, page: PageRecord): EmulatedPage {
@@ -40,6 +42,7 @@ export function snapshotPage(store: NotionStore, page: PageRecord): EmulatedPage
     properties,
     blocks,
     text: blocks.map((b) => b.text).join('\n'),
+    inTrash: page.inTrash === true,
   };
 }
 

@@ -1,11 +1,12 @@
 import type { Logger } from 'pino';
 import { messageOf } from '../../errors.ts';
 import type { Metrics } from '../../observability/metrics.ts';
-import type { CallFlagAlert, FailureAlert, Notifier, RunSummary } from '../notifier.ts';
+import type { CallFlagAlert, DoneNotice, FailureAlert, Notifier, RunSummary } from '../notifier.ts';
 import { callFlaggedMessage } from './call-flagged-message.ts';
 import { AlertQueue } from './alert-queue.ts';
 import type { QueuedAlert } from './alert-queue.ts';
 import type { SlackMessage } from './slack-message.ts';
+import { doneMessage } from './done-message.ts';
 import { failureMessage, servicePausedMessage, serviceResumedMessage, sourceDownMessage, sourceRecoveredMessage, summaryMessage } from './slack-messages.ts';
 import type { SlackTransport } from './slack-transport.ts';
 import { WebApiTransport } from './slack-web-api-transport.ts';
@@ -93,6 +94,16 @@ export class SlackNotifier implements Notifier {
 
   async sourceRecovered(source: string, downForMs: number): Promise<void> {
     this.enqueue('source-recovered', { source, downForMs }, () => sourceRecoveredMessage(source, downForMs));
+  }
+
+  async recordingDone(notice: DoneNotice): Promise<void> {
+    // Lines for finished calls yield to alerts: during a burst (a backlog draining) they are
+    // skipped once the queue is half full, so no failure alert is ever dropped to make room.
+    if (this.queue.pending >= (this.options.maxQueued ?? 100) / 2) {
+      this.log.debug({ recordingId: notice.id }, 'slack queue busy: finished-call line skipped');
+      return;
+    }
+    this.enqueue('recording-done', { recordingId: notice.id }, () => doneMessage(notice));
   }
 
   async summary(summary: RunSummary): Promise<void> {

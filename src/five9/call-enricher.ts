@@ -1,6 +1,6 @@
 import type { Config } from '../config.ts';
-import type { Enrichment } from '../pipeline/process-recording.ts';
 import type { ClaimedFile } from '../recording.ts';
+import type { Enrichment } from './enrichment.ts';
 import { parseNamePattern } from './name-pattern.ts';
 import { parseFive9Path } from './parse-five9-path.ts';
 

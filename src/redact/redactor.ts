@@ -1,6 +1,6 @@
-import type { Redaction } from '../pipeline/process-recording.ts';
 import type { Segment } from '../recording.ts';
 import type { RedactKind } from './redact-kinds.ts';
+import type { Redaction } from './redaction.ts';
 import { redactSegments } from './redact-segments.ts';
 
 /** The redact stage: masks what `REDACT` names across a track's segments, counting each kind. */

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Span } from '../audio/span.ts';
 import { SpeechMap } from '../audio/speech-map.ts';
 import type { Metrics } from '../observability/metrics.ts';
-import type { Redaction } from '../pipeline/process-recording.ts';
+import type { Redaction } from '../redact/redaction.ts';
 import type { NormalizedTrack, Segment } from '../recording.ts';
 import { joinChunks } from './join-chunks.ts';
 import type { TrackTranscript } from './merge-tracks.ts';

@@ -4,8 +4,10 @@
  */
 import { billingRatio } from './billing.ts';
 import { memoryBench } from './memory.ts';
+import { instancesBench } from './instances.ts';
 import { notionBench } from './notion.ts';
 import { pipelineThroughput } from './pipeline-throughput.ts';
+import { redactionBench } from './redaction.ts';
 import { sftpBench } from './sftp.ts';
 
 type Bench = () => Promise<void>;
@@ -15,7 +17,9 @@ const BENCHES: Record<string, Bench> = {
   sftp: sftpBench,
   notion: notionBench,
   billing: billingRatio,
+  redaction: redactionBench,
   memory: memoryBench,
+  instances: instancesBench,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, environmentWithDotEnv, loadConfig, redactedConfig, type Config } from './config.ts';
-import { SqliteLedger } from './ledger/sqlite-ledger.ts';
 import { audioToolsInUse } from './audio/audio-tools.ts';
+import type { Ledger } from './ledger/ledger.ts';
+import { openLedger } from './ledger/open-ledger.ts';
 import { runDoctor } from './commands/doctor.ts';
 import { runOnceCommand } from './commands/run-once.ts';
 import { retryCommand } from './commands/retry.ts';
@@ -112,8 +113,12 @@ function readEnvironment(): NodeJS.ProcessEnv {
   }
 }
 
-async function withLedger(config: Config, work: (ledger: SqliteLedger) => Promise<number>): Promise<number> {
-  const ledger = new SqliteLedger(config.paths.sqlitePath);
+async function withLedger(config: Config, work: (ledger: Ledger) => Promise<number>): Promise<number> {
+  const ledger = await openLedger(config, 'reader').catch((error: unknown) => error as Error);
+  if (ledger instanceof Error) {
+    console.error(`recpipe: ledger: ${ledger.message}`);
+    return 1;
+  }
   try {
     return await work(ledger);
   } finally {

@@ -8,13 +8,13 @@ import { isBetweenVariables } from './config/env-value.ts';
 import { five9Config } from './config/five9-config.ts';
 import { httpConfig } from './config/http-config.ts';
 import { inboxConfig } from './config/inbox-config.ts';
-import { ledgerConfig } from './config/ledger-config.ts';
+import { databaseConfig, databaseUrlConfig } from './config/ledger-config.ts';
 import { logConfig } from './config/log-config.ts';
 import { notionConfig } from './config/notion-config.ts';
 import { openaiConfig } from './config/openai-config.ts';
 import { pathsConfig } from './config/paths-config.ts';
 import { pipelineConfig } from './config/pipeline-config.ts';
-import { redactConfig } from './config/redact-config.ts';
+import { redactAudioConfig, redactConfig } from './config/redact-config.ts';
 import { serviceConfig } from './config/service-config.ts';
 import { sftpConfig } from './config/sftp-config.ts';
 import { slackConfig } from './config/slack-config.ts';
@@ -32,7 +32,8 @@ import { redactUrlCredentials } from './observability/redact-url-credentials.ts'
 export function configSlices(options: LoadOptions = {}) {
   return {
     paths: pathsConfig,
-    databaseUrl: ledgerConfig,
+    databaseUrl: databaseUrlConfig,
+    database: databaseConfig,
     inbox: inboxConfig,
     pipeline: pipelineConfig,
     http: httpConfig,
@@ -44,6 +45,7 @@ export function configSlices(options: LoadOptions = {}) {
     slack: slackConfig,
     five9: five9Config,
     redact: redactConfig,
+    redactAudio: redactAudioConfig,
     alerts: alertsConfig,
     audioTools: audioToolsConfig,
     service: serviceConfig,

@@ -162,7 +162,14 @@ export class Service {
     const app = createHttpApp({
       readiness,
       metrics: this.metrics,
-      refreshGauges: async () => this.metrics.oldestPendingAge.set(await this.ledger.oldestPendingAgeSeconds()),
+      refreshGauges: async () => {
+        this.metrics.oldestPendingAge.set(await this.ledger.oldestPendingAgeSeconds());
+        const shared = await this.ledger.gauges?.();
+        if (shared) {
+          for (const [state, n] of Object.entries(shared.pool)) this.metrics.ledgerPoolConnections.set({ state }, n);
+          this.metrics.ledgerLeasesHeld.set(shared.leasesHeld);
+        }
+      },
     });
     const http: ServedApp = await serveApp(app, { host: this.config.http.host, port: this.config.http.port });
     this.log.info({ url: http.url }, 'health and metrics server listening');
@@ -256,6 +263,7 @@ export class Service {
       },
       enrich: buildCallEnricher(config.five9),
       redact: buildRedactor(config.redact),
+      redactAudio: config.redactAudio,
       metrics,
       log,
     };

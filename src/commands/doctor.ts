@@ -1,8 +1,10 @@
 import { mkdir, access, constants } from 'node:fs/promises';
 import type { Config } from '../config.ts';
+import { checkPostgres } from '../ledger/pg-doctor.ts';
 import { SqliteLedger } from '../ledger/sqlite-ledger.ts';
 import { canEncode, describeSource, resolveAudioTool, toolVersion, type MediaTool } from '../audio/audio-tools.ts';
 import { checkOpenAi } from '../transcribe/openai-check.ts';
+import { audioRedactionStatus } from './audio-redaction-status.ts';
 import { checkIntegrations } from './doctor-integrations.ts';
 import { redactUrlCredentials } from '../observability/redact-url-credentials.ts';
 
@@ -32,6 +34,7 @@ export async function runDoctor(config: Config, options: { fix: boolean }): Prom
     return `${config.paths.dataDir} is writable`;
   });
   await check('ledger', async () => {
+    if (config.databaseUrl) return checkPostgres(config.databaseUrl);
     const ledger = new SqliteLedger(config.paths.sqlitePath);
     try {
       const status = await ledger.status();
@@ -43,6 +46,7 @@ export async function runDoctor(config: Config, options: { fix: boolean }): Prom
   });
   for (const tool of ['ffmpeg', 'ffprobe'] as const) await check(tool, () => describeAudioTool(tool));
   await check('openai', () => checkOpenAi(config.openai));
+  await check('audio', () => audioRedactionStatus(config));
   await checkIntegrations(config, options, check);
   return lines.every((l) => l.ok) ? 0 : 1;
 }

@@ -1,4 +1,6 @@
 import type { Config } from '../config.ts';
+import { isTransient } from '../errors.ts';
+import { openLedger } from '../ledger/open-ledger.ts';
 import { Service } from '../main.ts';
 import { createLogger } from '../observability/logger.ts';
 import type { Outcome } from '../pipeline/outcome.ts';
@@ -10,7 +12,12 @@ import type { Outcome } from '../pipeline/outcome.ts';
 export async function runOnceCommand(config: Config): Promise<number> {
   // logs go to stderr so stdout stays the readable report
   const log = createLogger({ ...config.log, destination: process.stderr });
-  const service = new Service(config, log);
+  const ledger = await openLedger(config, 'processor').catch((error: unknown) => error as Error);
+  if (ledger instanceof Error) {
+    console.error(`recpipe: ledger: ${ledger.message}`);
+    return isTransient(ledger) ? 1 : 2;
+  }
+  const service = new Service(config, log, { ledger });
   try {
     const { tally, sourceErrors, paused } = await service.runOnce((outcome) => console.log(outcomeLine(outcome)));
     for (const error of sourceErrors) console.log(`source failed  ${error}`);

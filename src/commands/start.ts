@@ -1,5 +1,7 @@
 import type { Config } from '../config.ts';
 import { redactedConfig } from '../config.ts';
+import { isTransient } from '../errors.ts';
+import { openLedger } from '../ledger/open-ledger.ts';
 import { Service } from '../main.ts';
 import { createLogger } from '../observability/logger.ts';
 
@@ -10,7 +12,12 @@ export async function startCommand(config: Config): Promise<number> {
     log.warn('SFTP_INSECURE_ACCEPT_ANY_HOST_KEY=true: the SFTP server is not authenticated; anyone in the path can read the recordings');
   }
   log.info({ config: redactedConfig(config) }, 'starting');
-  const service = new Service(config, log);
+  const ledger = await openLedger(config, 'processor').catch((error: unknown) => error as Error);
+  if (ledger instanceof Error) {
+    console.error(`recpipe: ledger: ${ledger.message}`);
+    return isTransient(ledger) ? 1 : 2;
+  }
+  const service = new Service(config, log, { ledger });
   const stop = new AbortController();
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {

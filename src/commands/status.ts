@@ -18,6 +18,14 @@ export async function statusCommand(ledger: Ledger, options: { json: boolean }):
   if (sftpWalks.lastWalk && !sftpWalks.lastWalk.full) {
     console.log(`sftp last poll: ${walkLine(sftpWalks.lastWalk)}`);
   }
+  const instances = status.instances;
+  if (instances && instances.length > 0) {
+    console.log('\ninstances (PostgreSQL ledger):');
+    for (const i of instances) {
+      const beat = `${Math.round((Date.now() - i.heartbeatAt) / 1000)} s ago`;
+      console.log(`  ${i.alive ? 'alive' : 'gone '}  ${i.id}  host ${i.host}  heartbeat ${beat}  holds ${i.held}`);
+    }
+  }
   if (status.latestFailures.length > 0) {
     console.log('\nlatest failures:');
     for (const row of status.latestFailures) {

@@ -18,3 +18,10 @@ export const redactConfig = z
   .transform((e): RedactKind[] => e.REDACT);
 
 export type RedactConfig = z.output<typeof redactConfig>;
+
+/** REDACT_AUDIO: mute (default) or beep what redaction masked in the audio kept, or leave it (off). */
+export const redactAudioConfig = z
+  .object({ REDACT_AUDIO: z.enum(['mute', 'beep', 'off']).default('mute') })
+  .transform((e) => e.REDACT_AUDIO);
+
+export type RedactAudioConfig = z.output<typeof redactAudioConfig>;

@@ -123,7 +123,10 @@ function verboseBody(request: TranscriptionRequest, segments: EmulatedSegment[],
     body['words'] = segments.flatMap((segment) => {
       const words = wordsOf(segment.text);
       const step = (segment.end - segment.start) / words.length;
-      return words.map((word, i) => ({ word, start: segment.start + i * step, end: segment.start + (i + 1) * step }));
+      // whisper's word entries carry no punctuation ("Sure," is "Sure"); a bare "-" is no word
+      return words
+        .map((word, i) => ({ word: word.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, ''), start: segment.start + i * step, end: segment.start + (i + 1) * step }))
+        .filter((word) => word.word !== '');
     });
   }
   body['usage'] = usage;

@@ -1,6 +1,13 @@
 import type { ClaimedFile, FoundFile, RecordingState, SourceKind } from '../recording.ts';
 import type { SourceHistory } from './source-history.ts';
 
+/** What a shared ledger reports on /metrics. */
+export interface LedgerGauges {
+  pool: { total: number; idle: number; waiting: number };
+  /** Recordings this instance holds a lease on. */
+  leasesHeld: number;
+}
+
 /** One ledger row, as `status` and `retry` show it. */
 export interface LedgerRow {
   seq: number;
@@ -30,11 +37,25 @@ export interface LedgerRow {
   sweeps: number;
 }
 
+/** An instance sharing the ledger, as `recpipe status` shows it. */
+export interface InstanceRow {
+  id: string;
+  host: string;
+  pid: number;
+  startedAt: number;
+  heartbeatAt: number;
+  /** Recordings it holds now (claimed or in work). */
+  held: number;
+  alive: boolean;
+}
+
 export interface LedgerStatus {
   counts: Record<RecordingState, number>;
   latestFailures: LedgerRow[];
   needsAttention: LedgerRow[];
   oldestPendingAgeSeconds: number;
+  /** Instances sharing the ledger (PostgreSQL only). */
+  instances?: InstanceRow[];
 }
 
 /** The result of binding a file to its content: is this audio already handled elsewhere? */
@@ -93,6 +114,13 @@ export interface Ledger {
   oldestPendingAgeSeconds(): Promise<number>;
   /** The walk bookkeeping of one source (last full walk, settled folders). */
   sourceHistory(source: SourceKind): SourceHistory;
+  /**
+   * Throws LeaseLostError when another instance took `seq` over (a shared ledger); called before
+   * each stage, so a paused instance stops before any further side effect. SQLite: no-op.
+   */
+  confirmLease?(seq: number): Promise<void>;
+  /** Connection pool and lease figures for /metrics (a shared ledger). */
+  gauges?(): Promise<LedgerGauges>;
   /** Throws when the store is unusable (for /ready and doctor). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -116,6 +116,22 @@ export class Metrics {
     help: 'When the last full walk of the SFTP tree started (Unix time; 0 before the first).',
     registers: [this.registry],
   });
+  readonly ledgerPoolConnections = new Gauge({
+    name: 'ledger_pool_connections',
+    help: 'PostgreSQL ledger pool connections by state (total, idle, waiting clients).',
+    labelNames: ['state'] as const,
+    registers: [this.registry],
+  });
+  readonly ledgerLeasesHeld = new Gauge({
+    name: 'ledger_leases_held',
+    help: 'Recordings this instance holds a lease on (PostgreSQL ledger).',
+    registers: [this.registry],
+  });
+  readonly ledgerLeasesLost = new Counter({
+    name: 'ledger_leases_lost_total',
+    help: 'Recordings this instance stopped because another instance took its expired lease over.',
+    registers: [this.registry],
+  });
   readonly alertsFailed = new Counter({
     name: 'alerts_failed_total',
     help: 'Operator alerts (Slack) that could not be delivered.',

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { normalizeAudio } from '../audio/audio-normalizer.ts';
 import { probeAudio } from '../audio/audio-probe.ts';
+import type { AudioRedactMode } from '../audio/audio-redactor.ts';
 import { playbackAudio, type PlaybackAudio } from '../audio/playback-audio.ts';
 import { callLevels, LEVEL_WINDOW_SECONDS } from '../audio/call-levels.ts';
 import { AbortedError, PermanentError, StageError, isAborted } from '../errors.ts';
@@ -12,7 +13,6 @@ import type { Ledger } from '../ledger/ledger.ts';
 import { retryLedgerWrite, type LedgerWriteRetry } from '../ledger/ledger-write-retry.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { Publisher } from '../publish/publisher.ts';
-import type { Redaction } from '../redact/redaction.ts';
 import {
   recordingIdOf,
   type AudioInfo,
@@ -23,6 +23,7 @@ import {
   type StageName,
   type TranscriptDocument,
 } from '../recording.ts';
+import type { Redact } from '../redact/redaction.ts';
 import { mergeTracks } from '../transcribe/merge-tracks.ts';
 import type { RequestLimits } from '../transcribe/request-limits.ts';
 import { PAUSE_SECONDS } from '../transcribe/track-plan.ts';
@@ -30,6 +31,7 @@ import { prepareTracks } from '../transcribe/track-preparation.ts';
 import { transcribeTrack, type RedactedTrack } from '../transcribe/track-transcriber.ts';
 import type { Transcriber } from '../transcribe/transcriber.ts';
 import { archiveRecording, isInside } from './archive-recording.ts';
+import { redactAudioOnce, redactDuplicate, redactedLocalCopy, trackSpans } from './redact-audio-once.ts';
 import { locateAudio } from './recorded-move.ts';
 import type { Outcome } from './outcome.ts';
 import type { SourceHandler } from './source-handler.ts';
@@ -53,7 +55,9 @@ export interface ProcessDeps {
   };
   enrich: (file: ClaimedFile) => Enrichment;
   /** Masks card numbers and the like before anything is checkpointed, written or sent. */
-  redact: (segments: Segment[]) => Redaction;
+  redact: Redact;
+  /** REDACT_AUDIO: what happens to the redacted spans in the audio kept; default `mute`. */
+  redactAudio?: AudioRedactMode;
   metrics: Metrics;
   log: Logger;
   /** How checkpoint writes wait out a busy ledger; default CHECKPOINT_RETRY. */
@@ -80,6 +84,8 @@ export async function processRecording(file: ClaimedFile, deps: ProcessDeps, sig
 
   const run = async <T>(stage: StageName, work: () => Promise<T>): Promise<T> => {
     if (signal.aborted) throw new StageError(stage, new AbortedError());
+    // a shared ledger: stop here if another instance took this recording over while we waited
+    await ledger.confirmLease?.(file.seq);
     const stop = metrics.stageDuration.startTimer({ stage });
     try {
       return await work();
@@ -94,11 +100,13 @@ export async function processRecording(file: ClaimedFile, deps: ProcessDeps, sig
   await ledger.setAttention(file.seq, enrichment.attention);
 
   const row = await ledger.get(file.seq);
+  // past the audio redaction the local copy is the redacted one: it keeps the recording's identity
+  const resumed = await run('fetch', () => redactedLocalCopy(ledger, row, signal));
   // a move cut short by a crash or a failed ledger write: the audio is at one end of it
-  const known = await locateAudio(ledger, file, row?.localPath);
-  const localPath = await run('fetch', () => source.fetch(file, known, signal));
+  const known = resumed ? undefined : await locateAudio(ledger, file, row?.localPath);
+  let localPath = resumed?.localPath ?? (await run('fetch', () => source.fetch(file, known, signal)));
   await ledger.setLocalPath(file.seq, localPath);
-  const sha256 = await run('fetch', () => sha256File(localPath, signal));
+  const sha256 = resumed?.sha256 ?? (await run('fetch', () => sha256File(localPath, signal)));
   const id = recordingIdOf(sha256);
   log = log.child({ recordingId: id });
 
@@ -106,7 +114,13 @@ export async function processRecording(file: ClaimedFile, deps: ProcessDeps, sig
   if (identity.duplicateOf) {
     const gone = await abandonIfSuperseded(file, id, localPath, source, run, 'archive', deps);
     if (gone) return gone;
-    await run('archive', () => archiveRecording(localPath, file, id, deps.paths.processedDir, ledger));
+    const dupDir = path.join(deps.paths.workDir, `${id}-duplicate-${file.seq}`);
+    const dupAt = localPath;
+    localPath = await run('redact', () => redactDuplicate({ seq: file.seq, id, localPath: dupAt, workDir: dupDir, ledger, signal, log }));
+    const named = { ...file, fileName: file.fileName.replace(/\.[^.]*$/, '') + path.extname(localPath) };
+    const archived = localPath;
+    await run('archive', () => archiveRecording(archived, named, id, deps.paths.processedDir, ledger));
+    await rm(dupDir, { recursive: true, force: true });
     await run('complete', () => source.complete(file, signal));
     await ledger.finish(file.seq, 'duplicate', { duplicateOf: identity.duplicateOf });
     log.info({ duplicateOf: identity.duplicateOf }, 'duplicate audio, already handled');
@@ -153,6 +167,25 @@ export async function processRecording(file: ClaimedFile, deps: ProcessDeps, sig
 
   const levels = speakersByLoudness && audio.tracks.length === 2 ? await run('transcribe', () => callLevels(audio.tracks, signal)) : undefined;
   const merged = mergeTracks(tracks, settings.agentChannel, { levels, activityDb: settings.silenceNoiseDb });
+  // both channels at once (the agent may read the number back): what it finds mutes whole segments
+  const safety = deps.redact(merged.segments);
+  const segments = safety.segments.filter((s) => s.text.trim() !== '');
+  localPath = await run('redact', () =>
+    redactAudioOnce({
+      seq: file.seq,
+      localPath,
+      info: audio.info,
+      spans: [...trackSpans(tracks), ...safety.spans],
+      mode: deps.redactAudio ?? 'mute',
+      workDir,
+      failedDir: deps.paths.failedDir,
+      checkpoints,
+      save,
+      ledger,
+      signal,
+      log,
+    }),
+  );
   const doc: TranscriptDocument = {
     id,
     sha256,
@@ -164,9 +197,9 @@ export async function processRecording(file: ClaimedFile, deps: ProcessDeps, sig
     call: enrichment.call,
     model: deps.transcriber.model,
     language: merged.language ?? deps.transcription.language,
-    text: merged.text,
-    segments: merged.segments,
-    redactions: sumCounts(tracks.map((t) => t.redactions)),
+    text: safety.spans.length > 0 ? segments.map((s) => s.text.trim()).join(' ') : merged.text,
+    segments,
+    redactions: sumCounts([...tracks.map((t) => t.redactions), safety.counts]),
     ...(enrichment.attention ? { needsAttention: enrichment.attention } : {}),
   };
 
@@ -213,7 +246,9 @@ async function finishAtSource(
   signal: AbortSignal,
 ): Promise<void> {
   if (!checkpoints.has(`archive:${file.seq}`)) {
-    const archived = await run('archive', () => archiveRecording(localPath, file, id, deps.paths.processedDir, deps.ledger));
+    // a redacted copy written as FLAC (no encoder for the original codec) is named so
+    const named = { ...file, fileName: file.fileName.replace(/\.[^.]*$/, '') + path.extname(localPath) };
+    const archived = await run('archive', () => archiveRecording(localPath, named, id, deps.paths.processedDir, deps.ledger));
     // a retried recording came from failed/: its old error report no longer holds
     if (isInside(deps.paths.failedDir, localPath)) await rm(`${localPath}.error.json`, { force: true });
     await save(`archive:${file.seq}`, archived);

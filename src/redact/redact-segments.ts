@@ -1,6 +1,9 @@
+import type { Span } from '../audio/span.ts';
 import type { Segment } from '../recording.ts';
 import type { Finding } from './finding.ts';
+import { findingSpans } from './finding-spans.ts';
 import { findRedactions } from './find-redactions.ts';
+import type { TimedWord } from './redaction.ts';
 import type { RedactKind } from './redact-kinds.ts';
 import { applyFindings, countFindings } from './redact-text.ts';
 
@@ -10,6 +13,8 @@ export interface RedactedSegments<S extends Segment = Segment> {
   /** The masked text of all segments, joined with a space where neither side had one, trimmed. */
   text: string;
   counts: Record<string, number>;
+  /** Where each masked item was spoken (see {@link findingSpans}), in the segments' time. */
+  spans: Span[];
 }
 
 /**
@@ -17,11 +22,13 @@ export interface RedactedSegments<S extends Segment = Segment> {
  * pauses, so a card number is often spoken across two of them ("4111, 1111," | "1111, 1111.");
  * detection therefore runs once on the joined text, and each finding is written back through
  * an offset map: the tag goes where the item starts, and the item's characters in later
- * segments are removed (a segment can end up empty). Each item is counted once.
+ * segments are removed (a segment can end up empty). Each item is counted once. `words`, when
+ * the model timed them, narrow each item's time span to the words that said it.
  */
 export function redactSegments<S extends Segment>(
   segments: readonly S[],
   kinds: readonly RedactKind[],
+  words?: readonly TimedWord[],
 ): RedactedSegments<S> {
   const offsets: number[] = [];
   const parts: string[] = [];
@@ -64,5 +71,10 @@ export function redactSegments<S extends Segment>(
     return { ...segment, text: continued ? text.trimStart() : text };
   });
 
-  return { segments: redacted, text: applyFindings(joined, findings).trim(), counts: countFindings(findings) };
+  return {
+    segments: redacted,
+    text: applyFindings(joined, findings).trim(),
+    counts: countFindings(findings),
+    spans: findingSpans(joined, offsets, segments, findings, words),
+  };
 }

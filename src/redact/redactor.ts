@@ -1,13 +1,12 @@
-import type { Segment } from '../recording.ts';
+import type { Redact } from './redaction.ts';
 import type { RedactKind } from './redact-kinds.ts';
-import type { Redaction } from './redaction.ts';
 import { redactSegments } from './redact-segments.ts';
 
 /** The redact stage: masks what `REDACT` names across a track's segments, counting each kind. */
-export function buildRedactor(kinds: readonly RedactKind[]): (segments: Segment[]) => Redaction {
-  return (segments) => {
-    if (kinds.length === 0) return { segments, counts: {} };
-    const { segments: masked, counts } = redactSegments(segments, kinds);
-    return { segments: masked, counts };
+export function buildRedactor(kinds: readonly RedactKind[]): Redact {
+  return (segments, words) => {
+    if (kinds.length === 0) return { segments, counts: {}, spans: [] };
+    const { segments: masked, counts, spans } = redactSegments(segments, kinds, words);
+    return { segments: masked, counts, spans };
   };
 }

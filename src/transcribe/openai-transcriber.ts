@@ -89,7 +89,7 @@ export class OpenAiTranscriber implements Transcriber {
       switch (shapeFor(this.model)) {
         case 'verbose_json': {
           const response = await this.#client.audio.transcriptions.create(
-            { ...common, ...this.#prompt(request), response_format: 'verbose_json', timestamp_granularities: ['segment'] },
+            { ...common, ...this.#prompt(request), response_format: 'verbose_json', timestamp_granularities: ['word', 'segment'] },
             options,
           );
           const text = response.text.trim();
@@ -101,6 +101,10 @@ export class OpenAiTranscriber implements Transcriber {
             text,
             language: isoCodeOf(response.language) ?? request.language,
             segments: segments.length > 0 ? segments : wholeFile(text, request.durationSeconds),
+            // word times let redaction mute only the digits said, not the whole segment around them
+            ...(response.words && response.words.length > 0
+              ? { words: response.words.map((word) => ({ word: word.word, start: word.start, end: word.end })) }
+              : {}),
             billedSeconds: billedSeconds(response.usage, request.durationSeconds),
           };
         }

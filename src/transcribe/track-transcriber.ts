@@ -2,8 +2,8 @@ import type { Logger } from 'pino';
 import type { Span } from '../audio/span.ts';
 import { SpeechMap } from '../audio/speech-map.ts';
 import type { Metrics } from '../observability/metrics.ts';
-import type { Redaction } from '../redact/redaction.ts';
 import type { NormalizedTrack, Segment } from '../recording.ts';
+import type { Redact } from '../redact/redaction.ts';
 import { joinChunks } from './join-chunks.ts';
 import type { TrackTranscript } from './merge-tracks.ts';
 import type { TrackPlan } from './track-plan.ts';
@@ -20,7 +20,7 @@ export interface TrackSettings extends PreparationSettings {
 export interface TrackTranscriberDeps {
   transcriber: Transcriber;
   /** Masks card numbers and the like; applied to each request's text before its checkpoint. */
-  redact: (segments: Segment[]) => Redaction;
+  redact: Redact;
   checkpoints: ReadonlyMap<string, string>;
   save: (name: string, value: string) => Promise<void>;
   metrics?: Pick<Metrics, 'transcriptionDuration' | 'audioSecondsTranscribed'>;
@@ -30,6 +30,11 @@ export interface TrackTranscriberDeps {
 /** A track's transcript, already redacted, as the `transcript:<channel>` checkpoint holds it. */
 export interface RedactedTrack extends TrackTranscript {
   redactions: Record<string, number>;
+  /**
+   * Where masked items were spoken, on the track's own clock (silence cuts and chunk offsets
+   * undone), unpadded: what the audio redactor mutes. Absent in checkpoints older than it.
+   */
+  maskedSpans?: Span[];
 }
 
 /** One request's redacted answer, as the `chunk:<channel>:<n>` checkpoint holds it. */
@@ -39,6 +44,8 @@ interface ChunkResult {
   segments: Segment[];
   billedSeconds: number;
   counts: Record<string, number>;
+  /** Where masked items were spoken, seconds from the request's own start. */
+  maskedSpans?: Span[];
 }
 
 /** Characters of the previous request's text passed on as context (whisper reads ~224 tokens). */
@@ -99,7 +106,16 @@ export async function transcribeTrack(
   );
   const onTrack = monotonic(joined.map((s) => ({ ...s, start: map.toOriginal(s.start, 'start'), end: map.toOriginal(s.end, 'end') })));
   // once more over the joined text, for what was spoken across a seam; one request was redacted whole
-  const redacted = results.length > 1 ? deps.redact(onTrack) : { segments: onTrack, counts: {} };
+  const redacted = results.length > 1 ? deps.redact(onTrack) : { segments: onTrack, counts: {}, spans: [] };
+  // request time → condensed time (the request's offset) → the track's clock (silences put back);
+  // a span across a cut silence keeps the silence in between: muting it costs nothing
+  const maskedSpans = results.flatMap((result, n) => {
+    const offset = plan.chunks[n]?.start ?? 0;
+    return (result.maskedSpans ?? []).map((span) => ({
+      start: map.toOriginal(offset + span.start, 'start'),
+      end: map.toOriginal(offset + span.end, 'end'),
+    }));
+  });
   const segments = redacted.segments.filter((segment) => segment.text.trim() !== '');
   const tags = new Set([...results.flatMap((r) => Object.keys(r.counts)), ...Object.keys(redacted.counts)]);
   return {
@@ -113,6 +129,7 @@ export async function transcribeTrack(
     },
     // counted in the joined text: a tag in an overlap was found by both neighbours, kept once
     redactions: results.length === 1 ? (results[0]?.counts ?? {}) : countTags(segments, tags),
+    maskedSpans: [...maskedSpans, ...redacted.spans].sort((a, b) => a.start - b.start),
   };
 }
 
@@ -132,14 +149,16 @@ async function transcribeChunk(
     stop?.();
   }
   deps.metrics?.audioSecondsTranscribed.inc(result.billedSeconds);
-  // redacted before the checkpoint: the unredacted text is never persisted anywhere
-  const redacted = deps.redact(result.segments);
+  // redacted before the checkpoint: the unredacted text is never persisted anywhere, and the
+  // words (unredacted) are used for the spans' times and dropped here
+  const redacted = deps.redact(result.segments, result.words);
   return {
     text: redacted.segments.map((s) => s.text.trim()).filter((t) => t !== '').join(' '),
     ...(result.language === undefined ? {} : { language: result.language }),
     segments: redacted.segments,
     billedSeconds: result.billedSeconds,
     counts: redacted.counts,
+    maskedSpans: redacted.spans,
   };
 }
 

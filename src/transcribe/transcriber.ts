@@ -1,4 +1,5 @@
 import type { Segment } from '../recording.ts';
+import type { TimedWord } from '../redact/redaction.ts';
 
 /** One request to transcribe one audio file (one channel, or one chunk of one). */
 export interface TranscribeRequest {
@@ -21,6 +22,11 @@ export interface TranscribeResult {
   language?: string;
   /** Segment times are seconds from the start of the submitted file. */
   segments: Segment[];
+  /**
+   * Word timestamps, in spoken order, when the model gives them (whisper-1): only to time what
+   * redaction masks. They hold the unredacted words: never checkpoint, log or write them.
+   */
+  words?: TimedWord[];
   /** Audio seconds the provider bills for this request. */
   billedSeconds: number;
 }

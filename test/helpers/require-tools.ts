@@ -1,3 +1,4 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { describe, it } from 'vitest';
 import { canEncode, executableProblem, findExecutable, resolveAudioTool } from '../../src/audio/audio-tools.ts';
 
@@ -11,6 +12,14 @@ const TOOLS = {
   openssl: { package: 'openssl', found: () => findExecutable('openssl') !== undefined },
   /** `promtool check metrics` on /metrics. */
   promtool: { package: 'prometheus', found: () => findExecutable('promtool') !== undefined },
+  /** A PostgreSQL server for the shared-ledger tests (test/helpers/postgres.ts starts a throwaway cluster). */
+  postgres: {
+    package: 'postgresql',
+    found: () => {
+      const versions = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql') : [];
+      return versions.some((v) => executableProblem(`/usr/lib/postgresql/${v}/bin/postgres`) === undefined);
+    },
+  },
   /** An ffmpeg that encodes GSM 6.10 (libgsm): Debian's; the npm-shipped build has no libgsm. */
   'gsm-encoder': { package: 'ffmpeg', found: async () => canEncode('gsm_ms', resolveAudioTool('ffmpeg').path).catch(() => false) },
 } satisfies Record<string, { package: string; found: () => boolean | Promise<boolean> }>;

@@ -81,7 +81,7 @@ describe('long calls: chunks within both limits, joined without seams (real ffmp
       { silenceCut: true, silenceMinSeconds: 2, silenceNoiseDb: -35, limits: options.limits ?? requestLimitsFor(model) },
       {
         transcriber,
-        redact: options.redact ?? ((segments) => ({ segments, counts: {} })),
+        redact: options.redact ?? ((segments) => ({ segments, counts: {}, spans: [] })),
         checkpoints,
         save: async (name, value) => {
           checkpoints.set(name, value);
@@ -151,6 +151,8 @@ describe('long calls: chunks within both limits, joined without seams (real ffmp
     // one word a second; "four one one … one" (16 digits, Luhn-valid) from 42 s to 58 s, across the cut near 50 s
     const spoken = Array.from({ length: 100 }, (_, i) => (i === 41 ? 'is' : i === 42 ? 'four' : i > 42 && i < 58 ? 'one' : i === 58 ? 'thanks.' : `w${i}`));
     spoken.splice(38, 3, 'my', 'card', 'number');
+    // and a second card said in digits well inside the second request, from 70 s to 74 s
+    spoken.splice(69, 5, 'card', '4111', '1111', '1111', '1111');
     const { result, checkpoints } = await transcribe(track, 'whisper-1', {
       limits: { maxBytes: 24 * 1024 * 1024, maxSeconds: 60 },
       redact: buildRedactor(['pci', 'ssn']),
@@ -161,7 +163,15 @@ describe('long calls: chunks within both limits, joined without seams (real ffmp
     expect(plan.chunks[1]!.start).toBeGreaterThan(43);
     expect(plan.chunks[0]!.end).toBeLessThan(57);
     expect(result.result.text).toContain('my card number is [card number] thanks.');
-    expect(result.redactions).toEqual({ 'card number': 1 });
+    expect(result.result.text).toContain('w68 card [card number] w74');
+    expect(result.redactions).toEqual({ 'card number': 2 });
+    // where they were said, on the call's own clock: the seam's card from the joined pass (whole
+    // segments, here one word each), the other from its request's word times plus its offset
+    const spans = result.maskedSpans!;
+    const covered = (t: number) => spans.some((s) => s.start <= t && t <= s.end);
+    for (let t = 42.2; t < 57.8; t += 0.2) expect(covered(t)).toBe(true);
+    for (let t = 70.2; t < 73.8; t += 0.2) expect(covered(t)).toBe(true);
+    for (const span of spans) expect((span.start > 41 && span.end < 59) || (span.start > 69 && span.end < 75)).toBe(true);
     const sixteen = /four(\s+one){15}/;
     expect(result.result.text).not.toMatch(/four\s+one/);
     for (const value of checkpoints.values()) expect(value).not.toMatch(sixteen);

@@ -67,8 +67,13 @@ describe('config', () => {
     expect(ok.sftp).toMatchObject({ host: 'sftp.example.com', port: 22, remoteDir: '/', afterSuccess: 'leave', insecureAcceptAnyHostKey: true });
   });
 
-  it('refuses DATABASE_URL rather than silently ignoring it', () => {
-    expect(problemsOf({ DATABASE_URL: 'postgres://u:p@h/db' }).join()).toMatch(/^DATABASE_URL: the PostgreSQL ledger is not available/);
+  it('takes a postgres:// DATABASE_URL (never printed with its password) and refuses anything else', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://u:pw-secret@h/db', LEASE_MS: '5000' });
+    expect(config.databaseUrl).toBe('postgres://u:pw-secret@h/db');
+    expect(config.database).toEqual({ leaseMs: 5000, poolMax: 10 });
+    expect(JSON.stringify(redactedConfig(config))).not.toContain('pw-secret');
+    expect(problemsOf({ DATABASE_URL: 'mysql://u:p@h/db' })).toEqual(['DATABASE_URL: must be a postgres:// URL (unset means SQLite)']);
+    expect(loadConfig({}).databaseUrl).toBeUndefined();
   });
 
   it('REDACT=none turns redaction off', () => {

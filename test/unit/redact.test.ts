@@ -228,6 +228,11 @@ describe('redactSegments', () => {
       ],
       text: 'My card is [card number]. And the code is [security code].',
       counts: { 'card number': 1, 'security code': 1 },
+      // no word times: each item's span runs over the whole segments it touches
+      spans: [
+        { start: 0, end: 4 },
+        { start: 4, end: 6 },
+      ],
     });
   });
 

@@ -96,6 +96,16 @@ export class Metrics {
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
     registers: [this.registry],
   });
+  readonly sftpDownloads = new Counter({
+    name: 'sftp_downloads_total',
+    help: 'Recordings downloaded from the SFTP server (whole and verified).',
+    registers: [this.registry],
+  });
+  readonly sftpDownloadedBytes = new Counter({
+    name: 'sftp_downloaded_bytes_total',
+    help: 'Bytes of recordings downloaded from the SFTP server.',
+    registers: [this.registry],
+  });
   readonly sftpFoldersListed = new Gauge({
     name: 'sftp_poll_folders_listed',
     help: 'Folders listed by the last SFTP poll.',

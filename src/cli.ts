@@ -54,6 +54,7 @@ export async function main(argv: string[]): Promise<number> {
     config = loadConfig(readEnvironment(), {
       isTTY: process.stdout.isTTY === true,
       transcribes: command === 'start' || command === 'run' || command === 'doctor',
+      serves: command === 'start',
     });
   } catch (error) {
     if (error instanceof ConfigError) {

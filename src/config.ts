@@ -36,7 +36,7 @@ export function configSlices(options: LoadOptions = {}) {
     database: databaseConfig,
     inbox: inboxConfig,
     pipeline: pipelineConfig,
-    http: httpConfig,
+    http: httpConfig(options.serves ?? false),
     log: logConfig(options.isTTY ?? false),
     openai: openaiConfig,
     transcription: transcriptionConfig,
@@ -65,6 +65,8 @@ export interface LoadOptions {
   isTTY?: boolean;
   /** The command transcribes: OPENAI_API_KEY is required. */
   transcribes?: boolean;
+  /** The command serves HTTP (`start`): the console's credentials are required off loopback. */
+  serves?: boolean;
 }
 
 /** Bad configuration: one line per problem, each naming its variable. */

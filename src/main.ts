@@ -39,6 +39,9 @@ import { checkOpenAi } from './transcribe/openai-check.ts';
 import { PRIVATE_DIR_MODE } from './files/atomic-write.ts';
 import { DataDirLock } from './files/data-dir-lock.ts';
 import { tightenModes } from './files/tighten-modes.ts';
+import { ConsoleStore } from './http/console/console-store.ts';
+import { backfillSearchIndex } from './publish/backfill-search-index.ts';
+import { SearchIndexPublisher } from './publish/search-index-publisher.ts';
 
 /** Parts a caller (tests, the demo) may supply instead of the ones built from the config. */
 export interface ServiceOverrides {
@@ -63,6 +66,8 @@ export class Service {
   /** Service-level trouble (key, quota, API, disk, ledger) pauses intake here; see ServiceGate. */
   readonly gate: ServiceGate;
   private lock?: DataDirLock;
+  /** The pipeline's "pick up pending rows now" listeners (the console's retry calls them). */
+  private readonly resumeListeners = new Set<() => void>();
 
   constructor(
     readonly config: Config,
@@ -126,6 +131,9 @@ export class Service {
     const { config } = this;
     // files first: the local transcript is the record of truth even when Notion is down
     const publishers: Publisher[] = [new FilesPublisher(config.paths.transcriptsDir)];
+    // right after the files: the console finds a recording only once its transcript file exists
+    const index = this.ledger.recordingIndex?.();
+    if (index) publishers.push(new SearchIndexPublisher(index));
     if (config.notion) {
       publishers.push(
         new NotionPublisher({
@@ -159,6 +167,9 @@ export class Service {
     const readiness = new Readiness(this.readinessChecks(), {
       onReport: (report) => this.metrics.pipelineHealth.set(report.ready ? 1 : 0),
     });
+    const index = this.ledger.recordingIndex?.();
+    const enrich = buildCallEnricher(this.config.five9);
+    if (index) await backfillSearchIndex(index, this.config.paths.transcriptsDir, this.log.child({ component: 'console' }));
     const app = createHttpApp({
       readiness,
       metrics: this.metrics,
@@ -169,6 +180,11 @@ export class Service {
           for (const [state, n] of Object.entries(shared.pool)) this.metrics.ledgerPoolConnections.set({ state }, n);
           this.metrics.ledgerLeasesHeld.set(shared.leasesHeld);
         }
+      },
+      console: index && {
+        store: new ConsoleStore(this.ledger, index, this.config.paths, (row) => enrich(row).call),
+        credentials: this.config.http.console,
+        onRetried: () => this.resumeListeners.forEach((listener) => listener()),
       },
     });
     const http: ServedApp = await serveApp(app, { host: this.config.http.host, port: this.config.http.port });
@@ -241,7 +257,14 @@ export class Service {
       ledger,
       log,
       resumeIntervalMs: continuous ? config.inbox.rescanIntervalMs : undefined,
-      onResume: (listener: () => void) => this.gate.onReopen(listener),
+      onResume: (listener: () => void) => {
+        const stopGate = this.gate.onReopen(listener);
+        this.resumeListeners.add(listener);
+        return () => {
+          stopGate();
+          this.resumeListeners.delete(listener);
+        };
+      },
     };
     const deps: ProcessDeps = {
       ledger,

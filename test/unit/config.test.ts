@@ -194,6 +194,16 @@ describe('config in slices', () => {
     }
   });
 
+  it('asks for the console credentials only when serving off loopback, and never prints the password', () => {
+    expect(problemsOf({ HTTP_HOST: '0.0.0.0' })).toEqual([]);
+    expect(() => loadConfig({ HTTP_HOST: '0.0.0.0' }, { serves: true })).toThrow(/CONSOLE_USER \/ CONSOLE_PASSWORD: required when HTTP_HOST \(0\.0\.0\.0\) is not loopback/);
+    expect(loadConfig({ HTTP_HOST: '127.0.0.1' }, { serves: true }).http.console).toBeUndefined();
+    expect(problemsOf({ CONSOLE_USER: 'ops' })).toEqual(['CONSOLE_PASSWORD: required together with CONSOLE_USER']);
+    const config = loadConfig({ HTTP_HOST: '0.0.0.0', CONSOLE_USER: 'ops', CONSOLE_PASSWORD: 'pw-console-7' }, { serves: true });
+    expect(config.http).toEqual({ host: '0.0.0.0', port: 9464, console: { user: 'ops', password: 'pw-console-7' } });
+    expect(JSON.stringify(redactedConfig(config))).not.toContain('pw-console-7');
+  });
+
   it('treats blank like unset, and whitespace-only secrets as missing', () => {
     expect(loadConfig({ SFTP_HOST: '  ', NOTION_TOKEN: '', SLACK_WEBHOOK_URL: '' })).toMatchObject({ sftp: undefined, notion: undefined, slack: undefined });
     expect(() => loadConfig({ OPENAI_API_KEY: '   ' }, { transcribes: true })).toThrow(/OPENAI_API_KEY: required/);

@@ -8,6 +8,7 @@ import { isBetweenVariables } from './config/env-value.ts';
 import { five9Config } from './config/five9-config.ts';
 import { httpConfig } from './config/http-config.ts';
 import { inboxConfig } from './config/inbox-config.ts';
+import { insightAlertsConfig, insightsConfig } from './config/insights-config.ts';
 import { databaseConfig, databaseUrlConfig } from './config/ledger-config.ts';
 import { logConfig } from './config/log-config.ts';
 import { notionConfig } from './config/notion-config.ts';
@@ -43,6 +44,8 @@ export function configSlices(options: LoadOptions = {}) {
     sftp: sftpConfig,
     notion: notionConfig,
     slack: slackConfig,
+    insights: insightsConfig,
+    insightAlerts: insightAlertsConfig,
     five9: five9Config,
     redact: redactConfig,
     redactAudio: redactAudioConfig,
@@ -96,6 +99,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
   }
   // read from env, not the slice: an invalid OPENAI_BASE_URL must not hide a missing key
   if (options.transcribes && !env.OPENAI_API_KEY?.trim()) problems.unshift(MISSING_API_KEY);
+  // the one rule between two slices: the alerts come from the insights
+  if (Array.isArray(config.insightAlerts) && config.insightAlerts.length > 0 && !env.INSIGHTS_MODEL?.trim())
+    problems.push('SLACK_ALERT_ON: needs INSIGHTS_MODEL (the alerts come from the insights)');
   if (problems.length > 0) throw new ConfigError(problems);
   return config as Config;
 }

@@ -38,6 +38,9 @@ import { ServiceGate, type ServiceProbe } from './pipeline/service-gate.ts';
 import { checkOpenAi } from './transcribe/openai-check.ts';
 import { PRIVATE_DIR_MODE } from './files/atomic-write.ts';
 import { DataDirLock } from './files/data-dir-lock.ts';
+import type { InsightsSettings } from './insights/add-insights.ts';
+import { insightFlags } from './insights/insight-flags.ts';
+import { OpenAiInsightsModel } from './insights/openai-insights-model.ts';
 import { tightenModes } from './files/tighten-modes.ts';
 import { ConsoleStore } from './http/console/console-store.ts';
 import { backfillSearchIndex } from './publish/backfill-search-index.ts';
@@ -289,6 +292,7 @@ export class Service {
       redactAudio: config.redactAudio,
       metrics,
       log,
+      ...(config.insights ? { insights: this.insightsSettings(config.insights) } : {}),
     };
     return startRecordingFlow(sources, recordings, {
       ledger,
@@ -326,6 +330,23 @@ export class Service {
       log,
       gate: this.gate,
     });
+  }
+
+  /** INSIGHTS_MODEL: the chat model behind the same key and base URL, and the SLACK_ALERT_ON alert. */
+  private insightsSettings(insights: NonNullable<Config['insights']>): InsightsSettings {
+    const { config, notifier } = this;
+    const model = new OpenAiInsightsModel({ apiKey: config.openai.apiKey ?? '', baseURL: config.openai.baseURL, model: insights.model });
+    const alertOn = config.insightAlerts;
+    return {
+      model,
+      reasons: insights.reasons,
+      requiredPhrases: insights.requiredPhrases,
+      alert: async (doc, found) => {
+        const flags = insightFlags(found, alertOn);
+        if (flags.length === 0 || !notifier?.callFlagged) return;
+        await notifier.callFlagged({ id: doc.id, fileName: doc.fileName, source: doc.source, outcome: found.outcome, sentiment: found.sentiment, flags });
+      },
+    };
   }
 
   private readinessChecks(): ComponentCheck[] {

@@ -25,6 +25,10 @@ export async function runOnceCommand(config: Config): Promise<number> {
     console.log(
       `summary: ${s.succeeded} done, ${s.failed} failed, ${s.duplicates} duplicate, ${s.skipped} skipped; ${formatMinutes(s.audioSeconds)} of audio`,
     );
+    if (s.insights) {
+      const cost = s.insights.costPerCallUsd === undefined ? 'no list price for the model' : `~$${s.insights.costPerCallUsd.toFixed(5)} per call`;
+      console.log(`insights: ${s.insights.calls} calls, ${s.insights.promptTokens} prompt + ${s.insights.completionTokens} completion tokens; ${cost}`);
+    }
     if (paused) {
       console.log(`paused: ${paused}; the rest stays pending for the next run`);
       return 3;

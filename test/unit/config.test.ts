@@ -204,6 +204,17 @@ describe('config in slices', () => {
     expect(JSON.stringify(redactedConfig(config))).not.toContain('pw-console-7');
   });
 
+  it('checks the one rule between two slices: SLACK_ALERT_ON needs INSIGHTS_MODEL', () => {
+    expect(problemsOf({ SLACK_ALERT_ON: 'escalated' })).toEqual(['SLACK_ALERT_ON: needs INSIGHTS_MODEL (the alerts come from the insights)']);
+    expect(problemsOf({ SLACK_ALERT_ON: 'escalated,bored', INSIGHTS_MODEL: 'gpt-4o-mini' })).toEqual([
+      expect.stringMatching(/^SLACK_ALERT_ON\.1: must be a comma list of escalated/),
+    ]);
+    const config = loadConfig({ SLACK_ALERT_ON: 'Escalated, negative', INSIGHTS_MODEL: 'gpt-4o-mini', INSIGHTS_REQUIRED_PHRASES: 'Hello, this call is recorded; thank you;' });
+    expect(config.insightAlerts).toEqual(['escalated', 'negative']);
+    expect(config.insights).toEqual({ model: 'gpt-4o-mini', reasons: [], requiredPhrases: ['Hello, this call is recorded', 'thank you'] });
+    expect(loadConfig({}).insights).toBeUndefined();
+  });
+
   it('treats blank like unset, and whitespace-only secrets as missing', () => {
     expect(loadConfig({ SFTP_HOST: '  ', NOTION_TOKEN: '', SLACK_WEBHOOK_URL: '' })).toMatchObject({ sftp: undefined, notion: undefined, slack: undefined });
     expect(() => loadConfig({ OPENAI_API_KEY: '   ' }, { transcribes: true })).toThrow(/OPENAI_API_KEY: required/);

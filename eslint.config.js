@@ -14,6 +14,10 @@ const EMULATORS = {
   message: 'The emulators are for tests and the demo and are not in the production image.',
 };
 const DEMO = { regex: '(^|/)demo\\.ts$', message: 'The demo is not in the production image.' };
+const PIPELINE = {
+  regex: '(^|/)pipeline/',
+  message: 'The stages are what the pipeline calls: their types live with them (redact/, five9/, …), so the pipeline imports them, never the reverse.',
+};
 
 /** `no-restricted-imports` with the given patterns (static imports, `export … from`, `import type`). */
 const restrict = (...patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
@@ -44,6 +48,8 @@ export default [
   },
   // production code: everything in src/ but the emulators and the demo
   { files: ['src/**/*.ts', 'src/**/*.tsx'], rules: restrict(RXJS, STREAMS, EMULATORS, DEMO) },
+  // the stages the pipeline runs know nothing of it: no import cycle through process-recording.ts
+  { files: ['src/{audio,transcribe,redact,five9}/**/*.ts'], rules: restrict(RXJS, STREAMS, EMULATORS, DEMO, PIPELINE) },
   // the composition root builds the stream; it still must not pull in rxjs or the emulators itself
   { files: ['src/main.ts'], rules: restrict(RXJS, EMULATORS, DEMO) },
   // the demo and the emulators may use each other, but still no rxjs and no wiring of their own

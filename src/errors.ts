@@ -8,37 +8,43 @@ export interface ErrorContext {
 }
 
 /**
- * A failure worth retrying: network errors, 408/409/429/5xx, 529.
- * `retryAfterMs` is the server's wish (Retry-After) and wins over computed backoff.
+ * What every adapter's verdict has in common: the system, the HTTP status and the request id the
+ * operator quotes to the vendor, and the original error as `cause`. An adapter returns an error
+ * that is `instanceof ClassifiedError` unchanged (it was classified deeper down).
  */
-export class TransientError extends Error {
-  override readonly name = 'TransientError';
+export abstract class ClassifiedError extends Error {
   readonly system?: string;
   readonly status?: number;
   readonly requestId?: string;
-  readonly retryAfterMs?: number;
 
-  constructor(message: string, context: ErrorContext & { retryAfterMs?: number } = {}) {
+  constructor(message: string, context: ErrorContext) {
     super(message, context.cause === undefined ? undefined : { cause: context.cause });
     this.system = context.system;
     this.status = context.status;
     this.requestId = context.requestId;
+  }
+}
+
+/**
+ * A failure worth retrying: network errors, 408/409/429/5xx (529 included); see classifyHttpFailure.
+ * `retryAfterMs` is the server's wish (Retry-After) and wins over computed backoff.
+ */
+export class TransientError extends ClassifiedError {
+  override readonly name = 'TransientError';
+  readonly retryAfterMs?: number;
+
+  constructor(message: string, context: ErrorContext & { retryAfterMs?: number } = {}) {
+    super(message, context);
     this.retryAfterMs = context.retryAfterMs;
   }
 }
 
 /** A failure that retrying cannot fix: bad audio, validation, auth. */
-export class PermanentError extends Error {
+export class PermanentError extends ClassifiedError {
   override readonly name = 'PermanentError';
-  readonly system?: string;
-  readonly status?: number;
-  readonly requestId?: string;
 
   constructor(message: string, context: ErrorContext = {}) {
-    super(message, context.cause === undefined ? undefined : { cause: context.cause });
-    this.system = context.system;
-    this.status = context.status;
-    this.requestId = context.requestId;
+    super(message, context);
   }
 }
 
@@ -50,11 +56,8 @@ export type ServiceComponent = 'openai' | 'disk' | 'ledger' | 'notion' | 'slack'
  * API, a full disk, a busy ledger. The recording goes back to pending (no attempt counted), intake
  * pauses and /ready says why until a periodic check passes (see ServiceGate).
  */
-export class ServiceError extends Error {
+export class ServiceError extends ClassifiedError {
   override readonly name = 'ServiceError';
-  readonly system?: string;
-  readonly status?: number;
-  readonly requestId?: string;
 
   constructor(
     readonly component: ServiceComponent,
@@ -62,10 +65,7 @@ export class ServiceError extends Error {
     readonly reason: string,
     context: ErrorContext = {},
   ) {
-    super(`${component}: ${reason}`, context.cause === undefined ? undefined : { cause: context.cause });
-    this.system = context.system ?? component;
-    this.status = context.status;
-    this.requestId = context.requestId;
+    super(`${component}: ${reason}`, { ...context, system: context.system ?? component });
   }
 }
 

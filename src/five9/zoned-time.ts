@@ -29,6 +29,11 @@ export function isValidTimeZone(timeZone: string): boolean {
  * - a time that happened twice (fall-back overlap, e.g. 01:30 on 2026-11-01) is the earlier
  *   instant, the one still on daylight time: 01:30 EDT.
  *
+ * Hand-written rather than `temporal-polyfill`: Node 20 has no Temporal, and a runtime dependency
+ * for these few lines of Intl arithmetic (which the polyfill does the same way) buys nothing the
+ * DST table in five9-names.test.ts does not already prove. With a native Temporal this becomes
+ * `Temporal.PlainDateTime.from(wall).toZonedDateTime(timeZone, { disambiguation: 'compatible' })`.
+ *
  * @throws RangeError for an unknown time zone.
  */
 export function wallTimeToUtc(wall: WallTime, timeZone: string): Date {

@@ -2,7 +2,8 @@ import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUse
 import { ContentFilterFinishReasonError, LengthFinishReasonError } from 'openai/core/error';
 import { zodResponseFormat } from 'openai/helpers/zod';
 import { ZodError } from 'zod';
-import { AbortedError, PermanentError, ServiceError, TransientError, parseRetryAfter } from '../errors.ts';
+import { classifyHttpFailure } from '../classify-http-failure.ts';
+import { AbortedError, PermanentError, ServiceError, TransientError } from '../errors.ts';
 import { insightsSchema, tidyInsights } from './call-insights.ts';
 import type { InsightsModel, InsightsRequest, InsightsResult } from './insights-model.ts';
 import { insightsPrompt, promptBudgetChars, SYSTEM_PROMPT } from './insights-prompt.ts';
@@ -92,14 +93,12 @@ function classify(error: unknown, signal: AbortSignal | undefined, timeoutMs: nu
     return new ServiceError('openai', `quota exhausted; check the plan and billing of the account (${tag})`, context);
   }
   if (status === 401 || status === 403) return new ServiceError('openai', `key rejected; check OPENAI_API_KEY (${tag})`, context);
-  if (shouldRetry === 'true' || (shouldRetry !== 'false' && (status === 408 || status === 409 || status === 429 || status >= 500))) {
-    return new TransientError(`OpenAI answered ${tag}: ${message}`, { ...context, retryAfterMs: retryAfterMsOf(error.headers) });
-  }
-  return new PermanentError(`OpenAI rejected the insights request (${tag}): ${message}`, context);
-}
-
-function retryAfterMsOf(headers: Headers | undefined): number | undefined {
-  const ms = Number.parseFloat(headers?.get('retry-after-ms') ?? '');
-  if (Number.isFinite(ms) && ms >= 0) return ms;
-  return parseRetryAfter(headers?.get('retry-after'));
+  // the shared status map decides; x-should-retry, when OpenAI sends it, wins over the status
+  const verdict = classifyHttpFailure({
+    ...context,
+    headers: error.headers,
+    message: `OpenAI answered ${tag}: ${message}`,
+    transient: shouldRetry === 'true' ? true : shouldRetry === 'false' ? false : undefined,
+  });
+  return verdict instanceof TransientError ? verdict : new PermanentError(`OpenAI rejected the insights request (${tag}): ${message}`, context);
 }

@@ -1,4 +1,5 @@
 import { PermanentError, TransientError } from '../errors.ts';
+import { transientNetworkCode } from '../transient-network-error.ts';
 
 // SQLSTATE classes and codes that a retry (or PostgreSQL coming back) can fix
 const TRANSIENT_CODES = new Set([
@@ -12,7 +13,6 @@ const TRANSIENT_CODES = new Set([
   '55P03', // lock_not_available
   '57014', // query_canceled (statement timeout)
 ]);
-const NETWORK = /^(?:ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|ENOTFOUND)$/;
 const CLOSED = /Connection terminated|connection timeout|Client has encountered a connection error|timeout exceeded when trying to connect|Client was closed/i;
 
 /**
@@ -25,7 +25,8 @@ export function classifyPgError(error: unknown, action: string): TransientError 
   const code = (error as { code?: unknown }).code;
   const message = error instanceof Error ? error.message : String(error);
   const text = `PostgreSQL ${action}: ${message}${typeof code === 'string' ? ` (${code})` : ''}`;
-  if (typeof code === 'string' && (TRANSIENT_CODES.has(code) || code.startsWith('08') || NETWORK.test(code))) {
+  // network trouble is judged by the one shared list; SQLSTATE class 08 is PostgreSQL's own "connection exception"
+  if ((typeof code === 'string' && (TRANSIENT_CODES.has(code) || code.startsWith('08'))) || transientNetworkCode(error) !== undefined) {
     return new TransientError(text, { system: 'postgres', cause: error });
   }
   if (CLOSED.test(message)) return new TransientError(text, { system: 'postgres', cause: error });

@@ -8,6 +8,7 @@ import { playbackAudio, type PlaybackAudio } from '../audio/playback-audio.ts';
 import { callLevels, LEVEL_WINDOW_SECONDS } from '../audio/call-levels.ts';
 import { AbortedError, PermanentError, StageError, isAborted } from '../errors.ts';
 import { sha256File } from '../files/sha256-file.ts';
+import type { Enrichment } from '../five9/enrichment.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import { retryLedgerWrite, type LedgerWriteRetry } from '../ledger/ledger-write-retry.ts';
 import type { Metrics } from '../observability/metrics.ts';
@@ -15,7 +16,6 @@ import type { Publisher } from '../publish/publisher.ts';
 import {
   recordingIdOf,
   type AudioInfo,
-  type CallMetadata,
   type ClaimedFile,
   type NormalizedTrack,
   type Segment,
@@ -37,17 +37,6 @@ import type { Outcome } from './outcome.ts';
 import { addInsights, type InsightsSettings } from '../insights/add-insights.ts';
 import { measureTalk } from '../insights/measure-talk.ts';
 import type { SourceHandler } from './source-handler.ts';
-
-/** What the file name says about the call, and whether to transcribe it at all. */
-export interface Enrichment {
-  call: CallMetadata;
-  /** Set when an operator should look (e.g. a name that matches no known shape). */
-  attention?: string;
-  /** Set when the recording must not be transcribed (e.g. FIVE9_IVR_LEGS=skip). */
-  skip?: string;
-}
-
-export type { Redaction } from '../redact/redaction.ts';
 
 export interface ProcessDeps {
   ledger: Ledger;

@@ -1,4 +1,5 @@
-import { AbortedError, PermanentError, TransientError, messageOf } from '../errors.ts';
+import { AbortedError, ClassifiedError, PermanentError, TransientError, messageOf } from '../errors.ts';
+import { TRANSIENT_NETWORK_CODES } from '../transient-network-error.ts';
 
 /** Where a failure happened, for the message and the classification. */
 export interface SftpErrorContext {
@@ -11,10 +12,6 @@ export interface SftpErrorContext {
 // ssh2 tags connection-level errors with a `level`; ssh2-sftp-client keeps `code` but drops
 // `level`, which is why `SftpSession` also captures the raw error of a failed connect.
 const TRANSIENT_LEVELS = new Set(['client-timeout', 'client-socket', 'client-dns']);
-const TRANSIENT_NETWORK_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'EHOSTDOWN',
-  'ENETUNREACH', 'ENETDOWN', 'ENOTFOUND', 'EAI_AGAIN', 'ERR_NOT_CONNECTED',
-]);
 // Local disk trouble that an operator can clear (space, descriptors) without touching the recording.
 const TRANSIENT_LOCAL_CODES = new Set(['ENOSPC', 'EMFILE', 'ENFILE', 'EBUSY', 'EAGAIN']);
 /** SFTP v3 status codes (draft-ietf-secsh-filexfer-02 §7). */
@@ -27,7 +24,7 @@ const CONNECTION_GONE = /unexpected (end|close) event|no response from server|no
  * forbidden path and algorithm mismatches are permanent. Already-classified errors pass through.
  */
 export function classifySftpError(error: unknown, context: SftpErrorContext): Error {
-  if (error instanceof TransientError || error instanceof PermanentError || error instanceof AbortedError) return error;
+  if (error instanceof ClassifiedError || error instanceof AbortedError) return error;
   if (error instanceof Error && error.name === 'AbortError') return new AbortedError(undefined, { cause: error });
 
   const { code, level, syscall } = fieldsOf(error);

@@ -1,9 +1,9 @@
 import { createReadStream } from 'node:fs';
 import { basename, extname } from 'node:path';
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, toStreamingFile } from 'openai';
+import OpenAI, { toStreamingFile } from 'openai';
 import type { TranscriptionDiarized } from 'openai/resources/audio/transcriptions';
-import { AbortedError, PermanentError, ServiceError, TransientError, parseRetryAfter } from '../errors.ts';
 import type { Segment } from '../recording.ts';
+import { classifyOpenAiError } from './classify-openai-error.ts';
 import type { TranscribeRequest, TranscribeResult, Transcriber } from './transcriber.ts';
 
 export interface OpenAiTranscriberOptions {
@@ -153,76 +153,8 @@ export class OpenAiTranscriber implements Transcriber {
   }
 
   #classify(error: unknown, signal: AbortSignal | undefined): unknown {
-    if (signal?.aborted || error instanceof APIUserAbortError) {
-      return new AbortedError('transcription aborted', { cause: error });
-    }
-    if (error instanceof APIConnectionTimeoutError) {
-      return new TransientError(`OpenAI did not answer within ${this.#timeoutMs} ms`, { system: 'openai', cause: error });
-    }
-    if (error instanceof APIConnectionError && unreachableCode(error) !== undefined) {
-      // nothing listens or the name does not resolve: the API is down for every recording
-      return new ServiceError('openai', `unreachable (${unreachableCode(error)})`, { system: 'openai', cause: error });
-    }
-    if (error instanceof APIConnectionError) {
-      const reason = error.cause instanceof Error ? `: ${error.cause.message}` : '';
-      return new TransientError(this.#scrub(`could not reach OpenAI${reason}`), { system: 'openai', cause: error });
-    }
-    if (!(error instanceof APIError) || error.status === undefined) return error;
-
-    const status = error.status;
-    const requestId = error.requestID ?? undefined;
-    const context = { system: 'openai', status, requestId, cause: error };
-    const body = error.error as { message?: unknown } | undefined;
-    const apiMessage = this.#scrub(typeof body?.message === 'string' ? body.message : error.message);
-    const tag = `${status}${error.code ? ` ${error.code}` : ''}${requestId ? `, request ${requestId}` : ''}`;
-    const shouldRetry = error.headers?.get('x-should-retry');
-
-    if (status === 429 && (error.code === 'insufficient_quota' || error.type === 'insufficient_quota')) {
-      return new ServiceError('openai', `quota exhausted; check the plan and billing of the account (${tag})`, context);
-    }
-    if (shouldRetry === 'true' || (shouldRetry !== 'false' && isTransientStatus(status))) {
-      return new TransientError(`OpenAI answered ${tag}: ${apiMessage}`, {
-        ...context,
-        retryAfterMs: retryAfterMsOf(error.headers),
-      });
-    }
-    if (status === 413) {
-      return new PermanentError(`the upload is over OpenAI's 25 MiB request limit (${tag}): ${apiMessage}`, context);
-    }
-    if (status === 401 || status === 403) {
-      // the API echoes a masked key; leave it out altogether
-      return new ServiceError('openai', `key rejected; check OPENAI_API_KEY (${tag})`, context);
-    }
-    return new PermanentError(`OpenAI rejected the transcription (${tag}): ${apiMessage}`, context);
+    return classifyOpenAiError(error, { signal, timeoutMs: this.#timeoutMs, apiKey: this.#apiKey });
   }
-
-  #scrub(message: string): string {
-    return this.#apiKey.length >= 8 ? message.replaceAll(this.#apiKey, '[redacted]') : message;
-  }
-}
-
-/** Connection errors that mean no server is there at all (as opposed to one dropped request). */
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
-
-function unreachableCode(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 6 && current instanceof Object; depth += 1) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && UNREACHABLE.has(code)) return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
-function isTransientStatus(status: number): boolean {
-  return status === 408 || status === 409 || status === 429 || status >= 500;
-}
-
-/** `retry-after-ms` first (Azure sends it, the SDK reads it), then `Retry-After`. */
-function retryAfterMsOf(headers: Headers | undefined): number | undefined {
-  const ms = Number.parseFloat(headers?.get('retry-after-ms') ?? '');
-  if (Number.isFinite(ms) && ms >= 0) return ms;
-  return parseRetryAfter(headers?.get('retry-after'));
 }
 
 function billedSeconds(usage: { type: string; seconds?: number } | undefined, durationSeconds: number): number {

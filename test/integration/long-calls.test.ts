@@ -7,7 +7,7 @@ import { normalizeAudio } from '../../src/audio/audio-normalizer.ts';
 import { probeAudio } from '../../src/audio/audio-probe.ts';
 import { createOpenAiEmulator, MAX_BODY_BYTES, type OpenAiEmulator, type RunningOpenAiEmulator } from '../../src/emulators/openai-emulator.ts';
 import type { NormalizedTrack, Segment, TranscriptDocument } from '../../src/recording.ts';
-import type { Redaction } from '../../src/pipeline/process-recording.ts';
+import type { Redaction } from '../../src/redact/redaction.ts';
 import { buildRedactor } from '../../src/redact/redactor.ts';
 import { OpenAiTranscriber } from '../../src/transcribe/openai-transcriber.ts';
 import { requestLimitsFor, type RequestLimits } from '../../src/transcribe/request-limits.ts';

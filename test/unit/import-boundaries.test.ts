@@ -51,6 +51,20 @@ describe('import boundaries (eslint.config.js)', () => {
     expect(await violations('src/pipeline/syntax.ts', code)).toEqual([]);
   });
 
+  it.each(['src/transcribe/track-transcriber.ts', 'src/redact/redactor.ts', 'src/five9/call-enricher.ts', 'src/audio/x.ts'])(
+    '%s may not import from pipeline/, not even a type (the old Redaction/Enrichment cycle)',
+    async (file) => {
+      const found = await violations(file, "import type { Redaction } from '../pipeline/process-recording.ts';\nexport type R = Redaction;");
+      expect(found).toHaveLength(1);
+      expect(found[0]).toContain('their types live with them');
+    },
+  );
+
+  it('lets the pipeline import the stages and their types', async () => {
+    const code = "import type { Redaction } from '../redact/redaction.ts';\nimport type { Enrichment } from '../five9/enrichment.ts';\nexport type P = [Redaction, Enrichment];";
+    expect(await violations('src/pipeline/process-recording.ts', code)).toEqual([]);
+  });
+
   it('lets the composition root wire streams/, but not rxjs or the emulators', async () => {
     expect(await violations('src/main.ts', "import { startRecordingFlow } from '../streams/recording-flow.ts';\nexport { startRecordingFlow };")).toEqual([]);
     expect(await violations('src/main.ts', "import { Subject } from 'rxjs';\nexport { Subject };")).toHaveLength(1);

@@ -1,4 +1,5 @@
 import { ErrorCode } from '@slack/web-api';
+import { classifyHttpFailure } from '../../classify-http-failure.ts';
 import { PermanentError, TransientError } from '../../errors.ts';
 
 /** Platform error codes (HTTP 200, `ok:false`) that a later attempt can fix. */
@@ -19,16 +20,18 @@ export function classifySlackError(error: unknown): TransientError | PermanentEr
   if (code === ErrorCode.RateLimitedError) {
     const retryAfter = (error as { retryAfter?: unknown }).retryAfter;
     const seconds = typeof retryAfter === 'number' && Number.isFinite(retryAfter) ? retryAfter : 1;
-    return new TransientError('slack: rate limited', { system: 'slack', status: 429, retryAfterMs: seconds * 1000, cause: error });
+    return classifyHttpFailure({ system: 'slack', status: 429, retryAfterMs: seconds * 1000, message: 'slack: rate limited', cause: error });
+  }
+  if (code === undefined && /^Retry header did not contain a valid timeout/.test(message)) {
+    // @slack/web-api 8 throws this bare Error for a 429 without a usable Retry-After: still a 429
+    return classifyHttpFailure({ system: 'slack', status: 429, defaultRetryAfterMs: 1000, message: 'slack: rate limited', cause: error });
   }
   if (code === ErrorCode.HTTPError) {
     const status = (error as { statusCode?: unknown }).statusCode;
-    const numeric = typeof status === 'number' ? status : undefined;
-    const transient = numeric === undefined || numeric === 408 || numeric === 409 || numeric === 429 || numeric >= 500;
-    const text = `slack: HTTP ${numeric ?? 'error'}`;
-    return transient
-      ? new TransientError(text, { system: 'slack', status: numeric, cause: error })
-      : new PermanentError(text, { system: 'slack', status: numeric, cause: error });
+    // an HTTPError without a status is a broken answer (a proxy, a reset): worth another try
+    if (typeof status !== 'number') return new TransientError('slack: HTTP error', { system: 'slack', cause: error });
+    const headers = (error as { headers?: unknown }).headers;
+    return classifyHttpFailure({ system: 'slack', status, headers, defaultRetryAfterMs: 1000, message: `slack: HTTP ${status}`, cause: error });
   }
   if (code === ErrorCode.RequestError) {
     const original = (error as { original?: unknown }).original;

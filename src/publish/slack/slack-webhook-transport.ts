@@ -1,4 +1,5 @@
-import { PermanentError, TransientError, parseRetryAfter } from '../../errors.ts';
+import { classifyHttpFailure } from '../../classify-http-failure.ts';
+import { TransientError } from '../../errors.ts';
 import { describeNetworkError } from './classify-slack-error.ts';
 import type { SlackMessage } from './slack-message.ts';
 import type { SlackTransport } from './slack-transport.ts';
@@ -39,11 +40,8 @@ export class WebhookTransport implements SlackTransport {
     if (response.status === 200) return;
     const status = response.status;
     const text = `slack webhook: HTTP ${status} ${body || response.statusText}`.trim();
-    if (status === 429) {
-      throw new TransientError(text, { system: 'slack', status, retryAfterMs: parseRetryAfter(response.headers.get('retry-after')) ?? 1000 });
-    }
-    if (status === 408 || status >= 500) throw new TransientError(text, { system: 'slack', status });
-    throw new PermanentError(text, { system: 'slack', status });
+    // the shared status map: 409 (which this transport once treated as permanent) is transient here too
+    throw classifyHttpFailure({ system: 'slack', status, headers: response.headers, defaultRetryAfterMs: 1000, message: text });
   }
 
   /** A webhook cannot be tested without posting a message, so only its configuration is reported. */

@@ -39,6 +39,8 @@ export const envSchema = z.object({
   INBOX_STABLE_MS: int(0).default(2000),
   INBOX_RESCAN_INTERVAL_MS: int(1000).default(300_000),
   CONCURRENCY: int(1, 64).default(4),
+  /** ffmpeg runs (probe, normalize, request cuts) at once; unset: the number of cores. */
+  PREPARE_CONCURRENCY: int(1, 64).optional(),
   MAX_ATTEMPTS: int(1, 100).default(5),
   RETRY_BASE_DELAY_MS: int(0).default(1000),
   RETRY_MAX_DELAY_MS: int(0).default(60_000),

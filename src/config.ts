@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { availableParallelism } from 'node:os';
 import { parseEnv } from 'node:util';
 import { executableProblem } from './audio/audio-tools.ts';
 import { envSchema, type Env } from './config-schema.ts';
@@ -30,6 +31,8 @@ export interface Config {
   inbox: { enabled: boolean; watch: boolean; stableMs: number; rescanIntervalMs: number };
   pipeline: {
     concurrency: number;
+    /** Recordings in audio preparation (the CPU stage) at once: PREPARE_CONCURRENCY, default the cores. */
+    prepareConcurrency: number;
     maxAttempts: number;
     retryBaseDelayMs: number;
     retryMaxDelayMs: number;
@@ -141,6 +144,7 @@ export function loadConfig(
     inbox: { enabled: true, watch: e.WATCH_INBOX, stableMs: e.INBOX_STABLE_MS, rescanIntervalMs: e.INBOX_RESCAN_INTERVAL_MS },
     pipeline: {
       concurrency: e.CONCURRENCY,
+      prepareConcurrency: e.PREPARE_CONCURRENCY ?? availableParallelism(),
       maxAttempts: e.MAX_ATTEMPTS,
       retryBaseDelayMs: e.RETRY_BASE_DELAY_MS,
       retryMaxDelayMs: e.RETRY_MAX_DELAY_MS,

@@ -31,8 +31,19 @@ export default [
     },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
   },
+  // the console's pages (Hono JSX): the same parser with JSX syntax too
+  {
+    files: ['src/**/*.tsx'],
+    languageOptions: {
+      parser: babelParser,
+      parserOptions: {
+        requireConfigFile: false,
+        babelOptions: { babelrc: false, configFile: false, parserOpts: { plugins: ['typescript', 'jsx'] } },
+      },
+    },
+  },
   // production code: everything in src/ but the emulators and the demo
-  { files: ['src/**/*.ts'], rules: restrict(RXJS, STREAMS, EMULATORS, DEMO) },
+  { files: ['src/**/*.ts', 'src/**/*.tsx'], rules: restrict(RXJS, STREAMS, EMULATORS, DEMO) },
   // the composition root builds the stream; it still must not pull in rxjs or the emulators itself
   { files: ['src/main.ts'], rules: restrict(RXJS, EMULATORS, DEMO) },
   // the demo and the emulators may use each other, but still no rxjs and no wiring of their own

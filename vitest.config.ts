@@ -15,14 +15,18 @@ export default defineConfig({
           // the fast tier (`npm run test:unit`): no child process, no port, no ffmpeg, enforced by the guard
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
-          // runs ssh-keygen; belongs in integration/ (being edited on another branch, so moved at merge)
-          exclude: ['test/unit/sftp-host-key.test.ts'],
           setupFiles: ['./test/helpers/unit-tier-guard.ts'],
         },
       },
       {
         extends: true,
-        test: { name: 'integration', include: ['test/integration/**/*.test.ts', 'test/unit/sftp-host-key.test.ts'] },
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          // real processes, ffmpeg and servers on two shared cores: a slow machine must not fail them
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+        },
       },
     ],
   },

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, environmentWithDotEnv, loadConfig, redactedConfig, type Config } from './config.ts';
 import { audioToolsInUse } from './audio/audio-tools.ts';
 import type { Ledger } from './ledger/ledger.ts';
-import { openLedger } from './ledger/open-ledger.ts';
+import { openLedgerOrReason } from './ledger/open-ledger.ts';
 import { runDoctor } from './commands/doctor.ts';
 import { runOnceCommand } from './commands/run-once.ts';
 import { retryCommand } from './commands/retry.ts';
@@ -54,6 +54,7 @@ export async function main(argv: string[]): Promise<number> {
     config = loadConfig(readEnvironment(), {
       isTTY: process.stdout.isTTY === true,
       transcribes: command === 'start' || command === 'run' || command === 'doctor',
+      serves: command === 'start',
     });
   } catch (error) {
     if (error instanceof ConfigError) {
@@ -114,7 +115,7 @@ function readEnvironment(): NodeJS.ProcessEnv {
 }
 
 async function withLedger(config: Config, work: (ledger: Ledger) => Promise<number>): Promise<number> {
-  const ledger = await openLedger(config, 'reader').catch((error: unknown) => error as Error);
+  const ledger = await openLedgerOrReason(config, 'reader');
   if (ledger instanceof Error) {
     console.error(`recpipe: ledger: ${ledger.message}`);
     return 1;

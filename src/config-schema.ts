@@ -48,6 +48,9 @@ export const envSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: int(0).default(30_000),
   HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   HTTP_PORT: int(0, 65535).default(9464),
+  // the web console's HTTP Basic credentials; required when HTTP_HOST is not loopback (CONSOLE_PASSWORD is a secret)
+  CONSOLE_USER: optionalText,
+  CONSOLE_PASSWORD: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   DATABASE_URL: optionalText.pipe(
@@ -93,6 +96,21 @@ export const envSchema = z.object({
   NOTION_ATTACH_AUDIO: bool.default(false),
   // a free workspace's per-file limit (5 MiB); paid workspaces allow 5 GiB
   NOTION_MAX_UPLOAD_BYTES: int(1).default(5 * 1024 * 1024),
+  INSIGHTS_MODEL: optionalText,
+  INSIGHTS_REASONS: z
+    .string()
+    .default('')
+    .transform((v) => [...new Set(v.split(',').map((r) => r.trim()).filter(Boolean))]),
+  // phrases may hold commas ("Hello, this call is recorded"): a semicolon list
+  INSIGHTS_REQUIRED_PHRASES: z
+    .string()
+    .default('')
+    .transform((v) => [...new Set(v.split(';').map((p) => p.trim()).filter(Boolean))]),
+  SLACK_ALERT_ON: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((k) => k.trim().toLowerCase()).filter(Boolean))
+    .pipe(z.array(z.enum(['escalated', 'unresolved', 'follow-up', 'negative'], 'must be a comma list of escalated, unresolved, follow-up, negative'))),
   SLACK_BOT_TOKEN: optionalText,
   SLACK_CHANNEL: optionalText,
   SLACK_WEBHOOK_URL: optionalText.pipe(z.url().optional()),

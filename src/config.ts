@@ -3,6 +3,7 @@ import path from 'node:path';
 import { availableParallelism } from 'node:os';
 import { parseEnv } from 'node:util';
 import { executableProblem } from './audio/audio-tools.ts';
+import { isLoopbackHost } from './http/is-loopback-host.ts';
 import { envSchema, type Env } from './config-schema.ts';
 import { parseNamePattern } from './five9/name-pattern.ts';
 import { redactUrlCredentials } from './observability/redact-url-credentials.ts';
@@ -40,7 +41,8 @@ export interface Config {
     retrySweepMs: number;
     shutdownTimeoutMs: number;
   };
-  http: { host: string; port: number };
+  /** `console`: HTTP Basic credentials of the web console at `/`; required when `host` is not loopback. */
+  http: { host: string; port: number; console?: { user: string; password: string } };
   log: { level: Env['LOG_LEVEL']; format: 'json' | 'pretty' };
   openai: {
     apiKey?: string;
@@ -82,6 +84,10 @@ export interface Config {
     maxUploadBytes: number;
   };
   slack?: { botToken?: string; channel?: string; webhookUrl?: string; apiUrl?: string };
+  /** INSIGHTS_MODEL set: a chat model (same key and base URL as transcription) reads each transcript. */
+  insights?: { model: string; reasons: string[]; requiredPhrases: string[] };
+  /** SLACK_ALERT_ON: insights that raise a Slack alert (no transcript text or numbers in it). */
+  insightAlerts: Array<'escalated' | 'unresolved' | 'follow-up' | 'negative'>;
   five9: {
     timeZone: string;
     namePattern?: string;
@@ -116,7 +122,11 @@ export function environmentWithDotEnv(env: NodeJS.ProcessEnv = process.env, cwd 
 /** Parses and checks the whole configuration; throws ConfigError listing every problem. */
 export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
-  options: { isTTY?: boolean; /** the command transcribes: OPENAI_API_KEY is required */ transcribes?: boolean } = {},
+  options: {
+    isTTY?: boolean;
+    /** the command transcribes: OPENAI_API_KEY is required */ transcribes?: boolean;
+    /** the command serves HTTP (`start`): the console's credentials are required off loopback */ serves?: boolean;
+  } = {},
 ): Config {
   const parsed = envSchema.safeParse(env);
   const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
@@ -125,6 +135,7 @@ export function loadConfig(
   const valid = parsed.success ? parsed : envSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([key]) => !invalid.has(key))));
   if (valid.success) problems.push(...crossFieldProblems(valid.data).filter((p) => !invalid.has(p.split(':')[0]!)));
   if (options.transcribes && valid.success && !valid.data.OPENAI_API_KEY) problems.unshift(MISSING_API_KEY);
+  if (valid.success) problems.push(...consoleProblems(valid.data, options.serves === true));
   if (problems.length > 0 || !valid.success) throw new ConfigError(problems);
   const e = valid.data;
 
@@ -151,7 +162,11 @@ export function loadConfig(
       retrySweepMs: e.RETRY_SWEEP_MS,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     },
-    http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
+    http: {
+      host: e.HTTP_HOST,
+      port: e.HTTP_PORT,
+      ...(e.CONSOLE_USER && e.CONSOLE_PASSWORD ? { console: { user: e.CONSOLE_USER, password: e.CONSOLE_PASSWORD } } : {}),
+    },
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT ?? (options.isTTY ? 'pretty' : 'json') },
     openai: {
       apiKey: e.OPENAI_API_KEY,
@@ -207,6 +222,8 @@ export function loadConfig(
       (e.SLACK_BOT_TOKEN && e.SLACK_CHANNEL) || e.SLACK_WEBHOOK_URL
         ? { botToken: e.SLACK_BOT_TOKEN, channel: e.SLACK_CHANNEL, webhookUrl: e.SLACK_WEBHOOK_URL, apiUrl: e.SLACK_API_URL }
         : undefined,
+    insights: e.INSIGHTS_MODEL ? { model: e.INSIGHTS_MODEL, reasons: e.INSIGHTS_REASONS, requiredPhrases: e.INSIGHTS_REQUIRED_PHRASES } : undefined,
+    insightAlerts: e.SLACK_ALERT_ON,
     five9: {
       timeZone: e.FIVE9_TIMEZONE,
       namePattern: e.FIVE9_NAME_PATTERN,
@@ -226,6 +243,7 @@ export function loadConfig(
 
 function crossFieldProblems(e: Env): string[] {
   const problems: string[] = [];
+  if (e.SLACK_ALERT_ON.length > 0 && !e.INSIGHTS_MODEL) problems.push('SLACK_ALERT_ON: needs INSIGHTS_MODEL (the alerts come from the insights)');
   if (e.SFTP_HOST) {
     if (!e.SFTP_USERNAME) problems.push('SFTP_USERNAME: required when SFTP_HOST is set');
     if (!e.SFTP_PASSWORD && !e.SFTP_PRIVATE_KEY_PATH)
@@ -258,6 +276,15 @@ function crossFieldProblems(e: Env): string[] {
   }
   if (e.RETRY_MAX_DELAY_MS < e.RETRY_BASE_DELAY_MS) problems.push('RETRY_MAX_DELAY_MS: must be at least RETRY_BASE_DELAY_MS');
   return problems;
+}
+
+/** The console at `/` shows transcripts and retries recordings: off loopback it must not be open to anyone. */
+function consoleProblems(e: Env, serves: boolean): string[] {
+  if (Boolean(e.CONSOLE_USER) !== Boolean(e.CONSOLE_PASSWORD)) return [`${e.CONSOLE_USER ? 'CONSOLE_PASSWORD' : 'CONSOLE_USER'}: required together with ${e.CONSOLE_USER ? 'CONSOLE_USER' : 'CONSOLE_PASSWORD'}`];
+  if (serves && !e.CONSOLE_USER && !isLoopbackHost(e.HTTP_HOST)) {
+    return [`CONSOLE_USER / CONSOLE_PASSWORD: required when HTTP_HOST (${e.HTTP_HOST}) is not loopback: the web console shows transcripts and retries recordings`];
+  }
+  return [];
 }
 
 const MISSING_API_KEY = 'OPENAI_API_KEY: required (the API key of OpenAI or of your OpenAI-compatible server)';

@@ -59,6 +59,11 @@ async function demo(): Promise<number> {
     SLACK_BOT_TOKEN: 'xoxb-demo',
     SLACK_CHANNEL: 'call-alerts',
     SLACK_API_URL: slackServer.apiUrl,
+    // insights from the emulator's chat completions: deterministic, derived from each transcript
+    INSIGHTS_MODEL: 'gpt-4o-mini',
+    INSIGHTS_REASONS: 'billing,renewal,sales question,other',
+    INSIGHTS_REQUIRED_PHRASES: 'thank you for calling',
+    SLACK_ALERT_ON: 'escalated,negative',
   });
   await scriptSampleSpeech(openai, config);
   const fixed = await checkNotionDatabase(config.notion!, { fix: true });
@@ -76,10 +81,17 @@ async function demo(): Promise<number> {
     console.log(`\nsummary: ${s.succeeded} done, ${s.failed} failed, ${s.duplicates} duplicate, ${s.skipped} skipped; ${s.audioSeconds} s of audio`);
     const transcripts = (await readdir(config.paths.transcriptsDir)).filter((f) => f.endsWith('.md')).sort();
     console.log(`transcripts (JSON + Markdown) in ${config.paths.transcriptsDir}: ${transcripts.length} recordings`);
-    console.log(`originals in ${config.paths.processedDir}; emulator answered ${openai.stats.requests.filter((r) => r.status === 200).length} transcription requests`);
+    const answered = openai.stats.requests.filter((r) => r.status === 200);
+    const chats = answered.filter((r) => r.path.endsWith('/chat/completions')).length;
+    console.log(`originals in ${config.paths.processedDir}; emulator answered ${answered.length - chats} transcription and ${chats} insights requests`);
+    if (s.insights) {
+      const cost = s.insights.costPerCallUsd === undefined ? '' : `; ~$${s.insights.costPerCallUsd.toFixed(5)} per call at ${config.insights?.model} list price`;
+      console.log(`insights: ${s.insights.promptTokens} prompt + ${s.insights.completionTokens} completion tokens for ${s.insights.calls} calls${cost}`);
+    }
     console.log(`\nNotion database "Call transcripts": ${notion.pages().length} pages`);
     for (const page of notion.pages()) {
-      console.log(`  ${String(page.properties.Name)}  [${page.properties.Leg ?? '-'}]  ${page.blocks.length} paragraph(s)`);
+      const p = page.properties;
+      console.log(`  ${String(p.Name)}  [${p.Leg ?? '-'}]  ${page.blocks.length} paragraph(s)  outcome ${p.Outcome ?? '-'}, caller ${p.Sentiment ?? '-'}, reason ${p.Reason ?? '-'}`);
     }
     await service.close();
     const messages = slack.messages();
@@ -87,7 +99,8 @@ async function demo(): Promise<number> {
     for (const id of ['35002af3288a69a2', '1cbfdb0d1d21b4b1']) {
       const file = path.join(config.paths.transcriptsDir, `${id}.md`);
       const markdown = await readFile(file, 'utf8').catch(() => undefined);
-      if (markdown) console.log(`\n--- ${file}\n${markdown.slice(markdown.indexOf('## Transcript'))}`);
+      const from = markdown?.indexOf('## Insights') ?? -1;
+      if (markdown) console.log(`\n--- ${file}\n${markdown.slice(from >= 0 ? from : markdown.indexOf('## Transcript'))}`);
     }
     console.log(`\ndemo: everything it wrote is in ${dataDir} (kept for you to look at; delete it when done)`);
     return s.failed > 0 ? 1 : 0;

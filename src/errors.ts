@@ -81,6 +81,10 @@ export function serviceErrorOf(error: unknown): ServiceError | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 8 && current !== undefined && current !== null; depth += 1) {
     if (current instanceof ServiceError) return current;
+    // a shared ledger that cannot be reached (PostgreSQL restarting, network): every recording would meet it
+    if (current instanceof TransientError && current.system === 'postgres') {
+      return new ServiceError('ledger', current.message, { cause: current });
+    }
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string') {
       if (DISK_CODES.has(code) || code === 'SQLITE_FULL') return new ServiceError('disk', `no space left (${code})`, { cause: current });

@@ -39,7 +39,13 @@ import { ServiceGate, type ServiceProbe } from './pipeline/service-gate.ts';
 import { checkOpenAi } from './transcribe/openai-check.ts';
 import { PRIVATE_DIR_MODE } from './files/atomic-write.ts';
 import { DataDirLock } from './files/data-dir-lock.ts';
+import type { InsightsSettings } from './insights/add-insights.ts';
+import { insightFlags } from './insights/insight-flags.ts';
+import { OpenAiInsightsModel } from './insights/openai-insights-model.ts';
 import { tightenModes } from './files/tighten-modes.ts';
+import { ConsoleStore } from './http/console/console-store.ts';
+import { backfillSearchIndex } from './publish/backfill-search-index.ts';
+import { SearchIndexPublisher } from './publish/search-index-publisher.ts';
 
 /** Parts a caller (tests, the demo) may supply instead of the ones built from the config. */
 export interface ServiceOverrides {
@@ -64,6 +70,8 @@ export class Service {
   /** Service-level trouble (key, quota, API, disk, ledger) pauses intake here; see ServiceGate. */
   readonly gate: ServiceGate;
   private lock?: DataDirLock;
+  /** The pipeline's "pick up pending rows now" listeners (the console's retry calls them). */
+  private readonly resumeListeners = new Set<() => void>();
 
   constructor(
     readonly config: Config,
@@ -127,6 +135,9 @@ export class Service {
     const { config } = this;
     // files first: the local transcript is the record of truth even when Notion is down
     const publishers: Publisher[] = [new FilesPublisher(config.paths.transcriptsDir)];
+    // right after the files: the console finds a recording only once its transcript file exists
+    const index = this.ledger.recordingIndex?.();
+    if (index) publishers.push(new SearchIndexPublisher(index));
     if (config.notion) {
       publishers.push(
         new NotionPublisher({
@@ -160,6 +171,9 @@ export class Service {
     const readiness = new Readiness(this.readinessChecks(), {
       onReport: (report) => this.metrics.pipelineHealth.set(report.ready ? 1 : 0),
     });
+    const index = this.ledger.recordingIndex?.();
+    const enrich = buildCallEnricher(this.config.five9);
+    if (index) await backfillSearchIndex(index, this.config.paths.transcriptsDir, this.log.child({ component: 'console' }));
     const app = createHttpApp({
       readiness,
       metrics: this.metrics,
@@ -170,6 +184,11 @@ export class Service {
           for (const [state, n] of Object.entries(shared.pool)) this.metrics.ledgerPoolConnections.set({ state }, n);
           this.metrics.ledgerLeasesHeld.set(shared.leasesHeld);
         }
+      },
+      console: index && {
+        store: new ConsoleStore(this.ledger, index, this.config.paths, (row) => enrich(row).call),
+        credentials: this.config.http.console,
+        onRetried: () => this.resumeListeners.forEach((listener) => listener()),
       },
     });
     const http: ServedApp = await serveApp(app, { host: this.config.http.host, port: this.config.http.port });
@@ -242,7 +261,14 @@ export class Service {
       ledger,
       log,
       resumeIntervalMs: continuous ? config.inbox.rescanIntervalMs : undefined,
-      onResume: (listener: () => void) => this.gate.onReopen(listener),
+      onResume: (listener: () => void) => {
+        const stopGate = this.gate.onReopen(listener);
+        this.resumeListeners.add(listener);
+        return () => {
+          stopGate();
+          this.resumeListeners.delete(listener);
+        };
+      },
     };
     const deps: ProcessDeps = {
       ledger,
@@ -267,6 +293,7 @@ export class Service {
       redactAudio: config.redactAudio,
       metrics,
       log,
+      ...(config.insights ? { insights: this.insightsSettings(config.insights) } : {}),
     };
     return startRecordingFlow(sources, recordings, {
       ledger,
@@ -304,6 +331,23 @@ export class Service {
       log,
       gate: this.gate,
     });
+  }
+
+  /** INSIGHTS_MODEL: the chat model behind the same key and base URL, and the SLACK_ALERT_ON alert. */
+  private insightsSettings(insights: NonNullable<Config['insights']>): InsightsSettings {
+    const { config, notifier } = this;
+    const model = new OpenAiInsightsModel({ apiKey: config.openai.apiKey ?? '', baseURL: config.openai.baseURL, model: insights.model });
+    const alertOn = config.insightAlerts;
+    return {
+      model,
+      reasons: insights.reasons,
+      requiredPhrases: insights.requiredPhrases,
+      alert: async (doc, found) => {
+        const flags = insightFlags(found, alertOn);
+        if (flags.length === 0 || !notifier?.callFlagged) return;
+        await notifier.callFlagged({ id: doc.id, fileName: doc.fileName, source: doc.source, outcome: found.outcome, sentiment: found.sentiment, flags });
+      },
+    };
   }
 
   private readinessChecks(): ComponentCheck[] {

@@ -1,3 +1,6 @@
+import type { CallInsights } from './insights/call-insights.ts';
+import type { TalkMetrics } from './insights/talk-metrics.ts';
+
 /** Where a recording was found. */
 export type SourceKind = 'sftp' | 'inbox';
 
@@ -36,6 +39,7 @@ export type StageName =
   | 'transcribe'
   | 'enrich'
   | 'redact'
+  | 'insights'
   | 'publish'
   | 'archive'
   | 'complete';
@@ -110,6 +114,12 @@ export interface TranscriptDocument {
   redactions: Record<string, number>;
   /** Why an operator should look at this recording (e.g. a file name no Five9 pattern matches). */
   needsAttention?: string;
+  /** How long each side talked, measured from the audio (absent when nothing was measured). */
+  talk?: TalkMetrics;
+  /** What the chat model made of the call (INSIGHTS_MODEL set and the model answered). */
+  insights?: CallInsights;
+  /** Why insights are missing although INSIGHTS_MODEL is set. */
+  insightsError?: string;
 }
 
 /** The first 16 hex digits of the audio's SHA-256: the recording id. */

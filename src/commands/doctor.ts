@@ -60,6 +60,6 @@ async function describeAudioTool(tool: MediaTool): Promise<string> {
   const year = /\(c\) \d{4}-(\d{4})/.exec(versionLine)?.[1];
   if (version.startsWith('N-') && year !== undefined) version += ` (${year})`;
   const line = `${describeSource(found.source)} ${found.path} ${version}`;
-  if (tool === 'ffmpeg' && !(await canEncode('gsm_ms', found.path))) return `${line} (no GSM encoder: redacted GSM audio is kept as FLAC)`;
+  if (tool === 'ffmpeg' && !(await canEncode('gsm_ms', found.path))) return `${line} (no GSM encoder: a mono GSM WAV is still muted in place; beeped or stereo GSM audio is kept as FLAC)`;
   return line;
 }

@@ -1,6 +1,6 @@
 import type { Config } from '../config.ts';
 import { isTransient } from '../errors.ts';
-import { openLedger } from '../ledger/open-ledger.ts';
+import { openLedgerOrReason } from '../ledger/open-ledger.ts';
 import { Service } from '../main.ts';
 import { createLogger } from '../observability/logger.ts';
 import type { Outcome } from '../pipeline/outcome.ts';
@@ -12,7 +12,7 @@ import type { Outcome } from '../pipeline/outcome.ts';
 export async function runOnceCommand(config: Config): Promise<number> {
   // logs go to stderr so stdout stays the readable report
   const log = createLogger({ ...config.log, destination: process.stderr });
-  const ledger = await openLedger(config, 'processor').catch((error: unknown) => error as Error);
+  const ledger = await openLedgerOrReason(config, 'processor');
   if (ledger instanceof Error) {
     console.error(`recpipe: ledger: ${ledger.message}`);
     return isTransient(ledger) ? 1 : 2;
@@ -25,6 +25,10 @@ export async function runOnceCommand(config: Config): Promise<number> {
     console.log(
       `summary: ${s.succeeded} done, ${s.failed} failed, ${s.duplicates} duplicate, ${s.skipped} skipped; ${formatMinutes(s.audioSeconds)} of audio`,
     );
+    if (s.insights) {
+      const cost = s.insights.costPerCallUsd === undefined ? 'no list price for the model' : `~$${s.insights.costPerCallUsd.toFixed(5)} per call`;
+      console.log(`insights: ${s.insights.calls} calls, ${s.insights.promptTokens} prompt + ${s.insights.completionTokens} completion tokens; ${cost}`);
+    }
     if (paused) {
       console.log(`paused: ${paused}; the rest stays pending for the next run`);
       return 3;

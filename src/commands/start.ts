@@ -1,7 +1,7 @@
 import type { Config } from '../config.ts';
 import { redactedConfig } from '../config.ts';
 import { isTransient } from '../errors.ts';
-import { openLedger } from '../ledger/open-ledger.ts';
+import { openLedgerOrReason } from '../ledger/open-ledger.ts';
 import { Service } from '../main.ts';
 import { createLogger } from '../observability/logger.ts';
 
@@ -12,7 +12,7 @@ export async function startCommand(config: Config): Promise<number> {
     log.warn('SFTP_INSECURE_ACCEPT_ANY_HOST_KEY=true: the SFTP server is not authenticated; anyone in the path can read the recordings');
   }
   log.info({ config: redactedConfig(config) }, 'starting');
-  const ledger = await openLedger(config, 'processor').catch((error: unknown) => error as Error);
+  const ledger = await openLedgerOrReason(config, 'processor');
   if (ledger instanceof Error) {
     console.error(`recpipe: ledger: ${ledger.message}`);
     return isTransient(ledger) ? 1 : 2;

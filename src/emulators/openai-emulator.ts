@@ -11,6 +11,7 @@ import { readTranscriptionForm, validateTranscription } from './openai-request.t
 import { OpenAiStats } from './openai-stats.ts';
 import type { OpenAiRequestRecord } from './openai-stats.ts';
 import { renderTranscription } from './openai-transcript.ts';
+import { chatCompletionAnswer, promptOf, responseAnswer } from './openai-chat.ts';
 import { serveApp } from '../http/serve-app.ts';
 
 /** The live cap: 25 MiB on the whole multipart body, not on the file alone (trap 6). */
@@ -59,7 +60,8 @@ export interface OpenAiEmulator {
 /**
  * An emulator of OpenAI's `POST /v1/audio/transcriptions` wire contract
  * (shared/reference/api-contracts.md §1), for the real `openai` SDK over real HTTP.
- * Also answers `GET /v1/models[/:id]`, so an auth check can run against it.
+ * Also answers `GET /v1/models[/:id]`, so an auth check can run against it, and
+ * `POST /v1/chat/completions` with structured outputs (see chatCompletionAnswer) for insights.
  */
 export function createOpenAiEmulator(options: OpenAiEmulatorOptions = {}): OpenAiEmulator {
   let apiKey = options.apiKey ?? 'sk-test';
@@ -183,14 +185,14 @@ export function createOpenAiEmulator(options: OpenAiEmulatorOptions = {}): OpenA
     record.fileName = form.file?.name;
     record.audioSha256 = form.file?.sha256;
 
-    record.held = faults.holding;
-    if (await faults.park()) {
+    record.held = faults.holds(c.req.path);
+    if (await faults.park(c.req.path)) {
       // let the event loop see connections that closed while parked (a killed client) first
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     record.held = false;
 
-    const fault = faults.take();
+    const fault = faults.take(c.req.path);
     if (fault?.kind === 'drop') {
       dropConnection(c);
       return new Response(null, { status: 204 });
@@ -202,7 +204,51 @@ export function createOpenAiEmulator(options: OpenAiEmulatorOptions = {}): OpenA
     return send(c, renderTranscription(request, segmentSeconds, scripts.shift() ?? standingScript(request)), startedAt, record);
   }
 
+  async function chat(c: Context): Promise<Response> {
+    const startedAt = performance.now();
+    recent.push(Date.now());
+    const record: OpenAiRequestRecord = {
+      requestId: newRequestId(),
+      path: c.req.path,
+      bytes: 0,
+      status: 0,
+      retryCount: Number.parseInt(c.req.header('x-stainless-retry-count') ?? '0', 10) || 0,
+      at: Date.now(),
+      held: false,
+      delivered: false,
+    };
+    stats.add(record);
+    const unauthorized = authFailure(c);
+    if (unauthorized) return send(c, unauthorized, startedAt, record);
+    const body = await readLimitedBody(c.req.raw.body, MAX_BODY_BYTES);
+    record.bytes = body.total;
+    if (body.bytes === undefined) return send(c, errorAnswer(413, 'Request too large'), startedAt, record);
+    let json: unknown;
+    try {
+      json = JSON.parse(new TextDecoder().decode(body.bytes));
+    } catch {
+      return send(c, errorAnswer(400, 'We could not parse the JSON body of your request.'), startedAt, record);
+    }
+    record.model = typeof (json as { model?: unknown })?.model === 'string' ? (json as { model: string }).model : undefined;
+    record.prompt = promptOf(json);
+    record.held = faults.holds(c.req.path);
+    if (await faults.park(c.req.path)) await new Promise((resolve) => setTimeout(resolve, 10));
+    record.held = false;
+    const fault = faults.take(c.req.path);
+    if (fault?.kind === 'drop') {
+      dropConnection(c);
+      return new Response(null, { status: 204 });
+    }
+    if (fault) return send(c, faultAnswer(fault, record.model ?? 'gpt-4o-mini', requestsPerMinute), startedAt, record);
+    const answer = c.req.path.endsWith('/responses') ? responseAnswer : chatCompletionAnswer;
+    return send(c, answer(json, faults.takeBadAnswer()), startedAt, record);
+  }
+
   const app = new Hono();
+  app.post('/v1/chat/completions', chat);
+  app.post('/chat/completions', chat);
+  app.post('/v1/responses', chat);
+  app.post('/responses', chat);
   app.post('/v1/audio/transcriptions', transcribe);
   app.post('/audio/transcriptions', transcribe);
   for (const prefix of ['/v1', '']) {

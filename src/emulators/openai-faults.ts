@@ -15,10 +15,15 @@ export interface FaultSpec {
   body?: object;
   /** How many requests answer this fault; default 1. */
   count?: number;
+  /** Only requests whose path ends with this answer the fault (e.g. `/chat/completions`); default any. */
+  path?: string;
 }
 
 /** What the emulator does with the request it just took a fault for. */
 export type Fault = { kind: 'status'; spec: FaultSpec } | { kind: 'quota' } | { kind: 'drop' };
+
+/** A well-formed 200 whose content a structured-outputs client must not accept. */
+export type ChatAnswerFault = 'schema' | 'refusal';
 
 interface Queued {
   fault: Fault;
@@ -34,7 +39,9 @@ export class OpenAiFaults {
   /** Milliseconds every answer waits before it is written; 0 to answer at once. */
   delayMs = 0;
   readonly #queue: Queued[] = [];
+  readonly #answers: ChatAnswerFault[] = [];
   #holding = false;
+  #holdPath: string | undefined;
   #parked: (() => void)[] = [];
 
   /** The next `spec.count ?? 1` requests answer this status. */
@@ -52,14 +59,33 @@ export class OpenAiFaults {
     this.#push({ kind: 'drop' }, count);
   }
 
-  /** From now on, requests are read and then parked unanswered until `release()`. */
-  hold(): void {
+  /**
+   * The next `count` chat completions answer 200 with content that breaks the schema they were
+   * sent (`schema`: an outcome outside its enum, a field missing) or a refusal (`refusal`).
+   */
+  badAnswer(kind: ChatAnswerFault, count = 1): void {
+    if (!Number.isInteger(count) || count < 1) throw new RangeError(`fault count must be a positive integer, got ${count}`);
+    for (let i = 0; i < count; i += 1) this.#answers.push(kind);
+  }
+
+  /** The bad answer for the chat completion being handled, if one is queued. */
+  takeBadAnswer(): ChatAnswerFault | undefined {
+    return this.#answers.shift();
+  }
+
+  /**
+   * From now on, requests are read and then parked unanswered until `release()`; with `path`,
+   * only requests whose path ends with it (e.g. `/chat/completions`).
+   */
+  hold(path?: string): void {
     this.#holding = true;
+    this.#holdPath = path;
   }
 
   /** Answers every parked request and stops holding. */
   release(): void {
     this.#holding = false;
+    this.#holdPath = undefined;
     const parked = this.#parked;
     this.#parked = [];
     for (const resume of parked) resume();
@@ -67,6 +93,11 @@ export class OpenAiFaults {
 
   get holding(): boolean {
     return this.#holding;
+  }
+
+  /** Whether a request at `path` would be parked now. */
+  holds(path = ''): boolean {
+    return this.#holding && (this.#holdPath === undefined || path.endsWith(this.#holdPath));
   }
 
   /** Faults still queued, counting repeats. */
@@ -77,22 +108,24 @@ export class OpenAiFaults {
   /** Forgets queued faults and the delay, and releases parked requests. */
   reset(): void {
     this.#queue.length = 0;
+    this.#answers.length = 0;
     this.delayMs = 0;
     this.release();
   }
 
-  /** The fault for the request being handled, if one is queued. */
-  take(): Fault | undefined {
-    const head = this.#queue[0];
+  /** The fault for the request being handled (at `path`), if one is queued for it. */
+  take(path = ''): Fault | undefined {
+    const index = this.#queue.findIndex(({ fault }) => fault.kind !== 'status' || fault.spec.path === undefined || path.endsWith(fault.spec.path));
+    const head = this.#queue[index];
     if (head === undefined) return undefined;
     head.remaining -= 1;
-    if (head.remaining <= 0) this.#queue.shift();
+    if (head.remaining <= 0) this.#queue.splice(index, 1);
     return head.fault;
   }
 
-  /** Resolves at once (false) unless holding; then (true) when `release()` is called. */
-  async park(): Promise<boolean> {
-    if (!this.#holding) return false;
+  /** Resolves at once (false) unless holding requests at `path`; then (true) when `release()` is called. */
+  async park(path = ''): Promise<boolean> {
+    if (!this.holds(path)) return false;
     await new Promise<void>((resume) => this.#parked.push(resume));
     return true;
   }

@@ -8,6 +8,8 @@ export interface OpenAiRequestRecord {
   /** Size of the whole request body in bytes (what the 25 MiB limit measures). */
   bytes: number;
   fileName?: string;
+  /** Chat completions: every message's content as received, joined by newlines (for assertions on what left the pipeline). */
+  prompt?: string;
   /** SHA-256 (hex) of the uploaded file's bytes. */
   audioSha256?: string;
   /**

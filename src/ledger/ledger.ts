@@ -1,5 +1,6 @@
 import type { ClaimedFile, FoundFile, RecordingState, SourceKind } from '../recording.ts';
 import type { SourceHistory } from './source-history.ts';
+import type { RecordingIndex } from './recording-index.ts';
 
 /** What a shared ledger reports on /metrics. */
 export interface LedgerGauges {
@@ -121,6 +122,11 @@ export interface Ledger {
   confirmLease?(seq: number): Promise<void>;
   /** Connection pool and lease figures for /metrics (a shared ledger). */
   gauges?(): Promise<LedgerGauges>;
+  /**
+   * The console's read side (filters, full-text search over redacted transcripts). Optional so a
+   * ledger without it still runs the pipeline; the console then lists nothing searchable.
+   */
+  recordingIndex?(): RecordingIndex;
   /** Throws when the store is unusable (for /ready and doctor). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -105,4 +105,36 @@ export const MIGRATIONS: readonly Migration[] = [
     postgres: `CREATE TABLE source_walks (source TEXT PRIMARY KEY, record TEXT NOT NULL, updated_at BIGINT NOT NULL);
      CREATE TABLE settled_folders (source TEXT NOT NULL, folder TEXT NOT NULL, settled_at BIGINT NOT NULL, PRIMARY KEY (source, folder));`,
   },
+  {
+    // the console: call metadata and the redacted transcript text of each published recording, full-text searchable
+    name: 'console search index',
+    sqlite: `CREATE TABLE transcript_index (
+       entry INTEGER PRIMARY KEY,
+       recording_id TEXT NOT NULL UNIQUE,
+       call_time TEXT,
+       call_ms INTEGER,
+       agent TEXT,
+       campaign TEXT,
+       caller TEXT,
+       indexed_at INTEGER NOT NULL
+     );
+     CREATE INDEX transcript_index_by_agent ON transcript_index (agent);
+     CREATE INDEX transcript_index_by_campaign ON transcript_index (campaign);
+     CREATE VIRTUAL TABLE transcript_text USING fts5 (text, tokenize = 'unicode61 remove_diacritics 2');`,
+    // 'simple': lower-cased words without stemming, like the SQLite tokenizer
+    postgres: `CREATE TABLE transcript_index (
+       recording_id TEXT PRIMARY KEY,
+       call_time TEXT,
+       call_ms BIGINT,
+       agent TEXT,
+       campaign TEXT,
+       caller TEXT,
+       text TEXT NOT NULL,
+       search tsvector GENERATED ALWAYS AS (to_tsvector('simple', text)) STORED,
+       indexed_at BIGINT NOT NULL
+     );
+     CREATE INDEX transcript_index_by_agent ON transcript_index (agent);
+     CREATE INDEX transcript_index_by_campaign ON transcript_index (campaign);
+     CREATE INDEX transcript_index_search ON transcript_index USING GIN (search);`,
+  },
 ];

@@ -1,4 +1,5 @@
 import type { Config } from '../config.ts';
+import { PermanentError, TransientError } from '../errors.ts';
 import type { Ledger } from './ledger.ts';
 import { PgLedger } from './pg-ledger.ts';
 import { SqliteLedger } from './sqlite-ledger.ts';
@@ -21,4 +22,21 @@ export async function openLedger(
     poolMax: config.database.poolMax,
     ...hooks,
   });
+}
+
+/**
+ * Opens the ledger for a command; a PostgreSQL that cannot be reached or used is returned as an
+ * error (the caller prints one line). Anything else (a corrupt SQLite file, a DATA_DIR that is a
+ * file) is thrown on, to the CLI's operator-error lines.
+ */
+export async function openLedgerOrReason(
+  config: Pick<Config, 'databaseUrl' | 'database' | 'paths'>,
+  role: 'processor' | 'reader',
+): Promise<Ledger | TransientError | PermanentError> {
+  try {
+    return await openLedger(config, role);
+  } catch (error) {
+    if ((error instanceof TransientError || error instanceof PermanentError) && error.system === 'postgres') return error;
+    throw error;
+  }
 }

@@ -4,6 +4,8 @@ import pg from 'pg';
 import type { ClaimedFile, FoundFile, RecordingState, SourceKind } from '../recording.ts';
 import { classifyPgError } from './classify-pg-error.ts';
 import type { IdentityResult, InstanceRow, Ledger, LedgerGauges, LedgerRow, LedgerStatus } from './ledger.ts';
+import { PgRecordingIndex } from './pg-recording-index.ts';
+import type { RecordingIndex } from './recording-index.ts';
 import { RECORDING_STATES, toClaimedFile, toLedgerRow, type RecordingRow } from './ledger-rows.ts';
 import { LeaseLostError } from './lease-lost-error.ts';
 import { migratePostgres } from './pg-migrations.ts';
@@ -297,6 +299,10 @@ export class PgLedger implements Ledger {
 
   sourceHistory(source: SourceKind): SourceHistory {
     return new PgSourceHistory((text, values) => this.query(text, values, 'source history'), source);
+  }
+
+  recordingIndex(): RecordingIndex {
+    return new PgRecordingIndex((text, values) => this.query(text, values, 'console index'));
   }
 
   async ping(): Promise<void> {

@@ -6,6 +6,8 @@ import type { IdentityResult, Ledger, LedgerRow, LedgerStatus } from './ledger.t
 import { migrateSqlite } from './sqlite-migrations.ts';
 import type { SourceHistory } from './source-history.ts';
 import { SqliteSourceHistory } from './sqlite-source-history.ts';
+import type { RecordingIndex } from './recording-index.ts';
+import { SqliteRecordingIndex } from './sqlite-recording-index.ts';
 
 interface Row {
   seq: number;
@@ -249,6 +251,10 @@ export class SqliteLedger implements Ledger {
 
   sourceHistory(source: SourceKind): SourceHistory {
     return new SqliteSourceHistory(this.db, source, this.now);
+  }
+
+  recordingIndex(): RecordingIndex {
+    return new SqliteRecordingIndex(this.db, this.now);
   }
 
   async ping(): Promise<void> {

@@ -96,6 +96,16 @@ export class Metrics {
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
     registers: [this.registry],
   });
+  readonly sftpDownloads = new Counter({
+    name: 'sftp_downloads_total',
+    help: 'Recordings downloaded from the SFTP server (whole and verified).',
+    registers: [this.registry],
+  });
+  readonly sftpDownloadedBytes = new Counter({
+    name: 'sftp_downloaded_bytes_total',
+    help: 'Bytes of recordings downloaded from the SFTP server.',
+    registers: [this.registry],
+  });
   readonly sftpFoldersListed = new Gauge({
     name: 'sftp_poll_folders_listed',
     help: 'Folders listed by the last SFTP poll.',
@@ -145,6 +155,19 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly insightsTokens = new Counter({
+    name: 'insights_tokens_total',
+    help: 'Tokens the insights chat model counted, by kind (prompt or completion).',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+  readonly insightsDuration = new Histogram({
+    name: 'insights_duration_seconds',
+    help: 'Wall time of one insights request to the chat model.',
+    buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+    registers: [this.registry],
+  });
+
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
     // A labelled series is absent until its first increment, and `rate()` or an alert on an absent
@@ -152,6 +175,7 @@ export class Metrics {
     for (const status of ['success', 'failure']) this.filesProcessed.inc({ status }, 0);
     for (const service of RETRY_SERVICES) this.retries.inc({ service }, 0);
     for (const status of ['success', 'failure']) this.sourcePolls.inc({ source: 'sftp', status }, 0);
+    for (const kind of ['prompt', 'completion']) this.insightsTokens.inc({ kind }, 0);
   }
 
   /** Service name for `retries_total` from a classified error's `system`. */

@@ -2,7 +2,15 @@ import type { ClaimedFile } from '../recording.ts';
 
 /** How one recording ended in this process. Failures are values: the stream never errors. */
 export type Outcome =
-  | { kind: 'done'; file: ClaimedFile; id: string; audioSeconds: number; billedSeconds: number }
+  | {
+      kind: 'done';
+      file: ClaimedFile;
+      id: string;
+      audioSeconds: number;
+      billedSeconds: number;
+      /** The insights request's tokens, when the chat model answered. */
+      insights?: { model: string; promptTokens: number; completionTokens: number };
+    }
   | { kind: 'duplicate'; file: ClaimedFile; id: string; duplicateOf: string }
   | { kind: 'skipped'; file: ClaimedFile; id: string; reason: string }
   | {

@@ -34,6 +34,8 @@ import { archiveRecording, isInside } from './archive-recording.ts';
 import { redactAudioOnce, redactDuplicate, redactedLocalCopy, trackSpans } from './redact-audio-once.ts';
 import { locateAudio } from './recorded-move.ts';
 import type { Outcome } from './outcome.ts';
+import { addInsights, type InsightsSettings } from '../insights/add-insights.ts';
+import { measureTalk } from '../insights/measure-talk.ts';
 import type { SourceHandler } from './source-handler.ts';
 
 /** What the file name says about the call, and whether to transcribe it at all. */
@@ -73,6 +75,8 @@ export interface ProcessDeps {
   log: Logger;
   /** How checkpoint writes wait out a busy ledger; default CHECKPOINT_RETRY. */
   ledgerRetry?: LedgerWriteRetry;
+  /** INSIGHTS_MODEL set: a chat model's insights join the transcript before it is published. */
+  insights?: InsightsSettings;
 }
 
 interface AudioCheckpoint {
@@ -311,6 +315,11 @@ export async function finishStage(r: RecordingRun, deps: ProcessDeps, signal: Ab
     redactions: sumCounts([...tracks.map((t) => t.redactions), safety.counts]),
     ...(enrichment.attention ? { needsAttention: enrichment.attention } : {}),
   };
+  // talk metrics from the audio, then (INSIGHTS_MODEL) the model's insights: both before publishing
+  const talk = await run('transcribe', () => measureTalk(audio, { agentChannel: settings.agentChannel, activityDb: settings.silenceNoiseDb, levels: r.levels }));
+  if (talk) doc.talk = talk;
+  const insights = deps.insights;
+  if (insights) Object.assign(doc, await run('insights', () => addInsights(doc, { ...insights, checkpoints, save, metrics: deps.metrics, log, signal })));
 
   const changed = await abandonIfSuperseded(file, id, localPath, source, run, 'publish', deps);
   if (changed) return changed;
@@ -337,7 +346,8 @@ export async function finishStage(r: RecordingRun, deps: ProcessDeps, signal: Ab
   await ledger.finish(file.seq, 'done');
   await rm(workDir, { recursive: true, force: true });
   log.info({ durationSeconds: audio.info.durationSeconds, billedSeconds: merged.billedSeconds }, 'recording done');
-  return { kind: 'done', file, id, audioSeconds: audio.info.durationSeconds, billedSeconds: merged.billedSeconds };
+  const usage = doc.insights?.usage ? { insights: { model: doc.insights.model, ...doc.insights.usage } } : {};
+  return { kind: 'done', file, id, audioSeconds: audio.info.durationSeconds, billedSeconds: merged.billedSeconds, ...usage };
 }
 
 type Run = <T>(stage: StageName, work: () => Promise<T>) => Promise<T>;

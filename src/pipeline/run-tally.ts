@@ -1,4 +1,5 @@
 import type { RunSummary } from '../publish/notifier.ts';
+import { insightsCostUsd } from '../insights/insights-cost.ts';
 import type { Outcome } from './outcome.ts';
 
 /** Counts outcomes for a `run --once` summary or a periodic report. */
@@ -11,12 +12,16 @@ export class RunTally {
   private released = 0;
   private audioSeconds = 0;
   private failures: RunSummary['failures'] = [];
+  private insightsCalls = 0;
+  private insightsTokens = { prompt: 0, completion: 0 };
+  private insightsCost: number | undefined = 0;
 
   add(outcome: Outcome): void {
     switch (outcome.kind) {
       case 'done':
         this.succeeded++;
         this.audioSeconds += outcome.audioSeconds;
+        if (outcome.insights) this.addInsights(outcome.insights);
         break;
       case 'failed':
         this.failed++;
@@ -54,7 +59,26 @@ export class RunTally {
       released: this.released,
       audioSeconds: Math.round(this.audioSeconds * 10) / 10,
       failures: [...this.failures],
+      ...(this.insightsCalls > 0
+        ? {
+            insights: {
+              calls: this.insightsCalls,
+              promptTokens: this.insightsTokens.prompt,
+              completionTokens: this.insightsTokens.completion,
+              ...(this.insightsCost === undefined ? {} : { costPerCallUsd: this.insightsCost / this.insightsCalls }),
+            },
+          }
+        : {}),
     };
+  }
+
+  /** Tokens of one fresh insights answer; the cost stays unknown once a model without a listed price was used. */
+  private addInsights(usage: { model: string; promptTokens: number; completionTokens: number }): void {
+    this.insightsCalls++;
+    this.insightsTokens.prompt += usage.promptTokens;
+    this.insightsTokens.completion += usage.completionTokens;
+    const cost = insightsCostUsd(usage.model, usage);
+    this.insightsCost = this.insightsCost === undefined || cost === undefined ? undefined : this.insightsCost + cost;
   }
 
   /** Starts a new period (the periodic summary of `start`). */

@@ -12,6 +12,17 @@ export interface FailureAlert {
   retryAt?: string;
 }
 
+/** A call whose insights matched SLACK_ALERT_ON. Categories only: no transcript text, no numbers. */
+export interface CallFlagAlert {
+  id: string;
+  fileName: string;
+  source: SourceKind;
+  outcome: string;
+  sentiment: { start: string; end: string };
+  /** Which SLACK_ALERT_ON entries matched, e.g. `escalated`, `negative`. */
+  flags: string[];
+}
+
 /** Counts for a `run --once` pass or a period of `start`. */
 export interface RunSummary {
   /** `run --once`, or the period such as `daily` for `start`. */
@@ -23,6 +34,8 @@ export interface RunSummary {
   duplicates: number;
   audioSeconds: number;
   failures: Array<{ fileName: string; stage: string; reason: string }>;
+  /** Chat-model insights of the period: requests, tokens, estimated cost per call at list price. */
+  insights?: { calls: number; promptTokens: number; completionTokens: number; costPerCallUsd?: number };
 }
 
 /**
@@ -40,6 +53,8 @@ export interface Notifier {
   servicePaused?(component: string, reason: string): Promise<void>;
   /** The paused component passed its check again; intake resumed. */
   serviceResumed?(component: string, downForMs: number): Promise<void>;
+  /** A call's insights matched SLACK_ALERT_ON (escalated, unresolved, a caller who ends negative…). */
+  callFlagged?(alert: CallFlagAlert): Promise<void>;
   /** Waits (bounded) for queued alerts at shutdown. */
   close?(timeoutMs?: number): Promise<void>;
   /** Readiness/doctor check; throws when unusable. */

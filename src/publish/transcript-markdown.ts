@@ -1,5 +1,6 @@
 import type { Segment, TranscriptDocument } from '../recording.ts';
 import { codeSpan, escapeMarkdown } from './escape-markdown.ts';
+import { insightsMarkdown, talkSummary } from '../insights/insights-markdown.ts';
 
 /** `mm:ss` (or `h:mm:ss` past an hour) of a time in seconds. */
 export function clock(seconds: number): string {
@@ -51,11 +52,13 @@ export function transcriptMarkdown(doc: TranscriptDocument): string {
     ['Model', text(doc.model)],
     ['Language', text(doc.language)],
     ['Redacted', Object.entries(doc.redactions).map(([k, n]) => `${n} × ${k}`).join(', ') || undefined],
+    ['Talk', doc.talk ? talkSummary(doc.talk) : undefined],
   ];
   const lines = [`# ${escapeMarkdown(doc.fileName)}`, ''];
   if (doc.needsAttention) lines.push(`> **Needs attention:** ${escapeMarkdown(doc.needsAttention)}`, '');
   for (const [label, value] of facts) if (value) lines.push(`- **${label}:** ${value}`);
-  lines.push('', '## Transcript', '');
+  lines.push('', ...insightsMarkdown(doc));
+  lines.push('## Transcript', '');
   if (doc.segments.length === 0) lines.push('_No speech was recognised._');
   for (const segment of doc.segments) lines.push(markdownLine(segment), '');
   return `${lines.join('\n').trimEnd()}\n`;

@@ -35,6 +35,8 @@ export class SftpHandler implements SourceHandler {
       const session = await SftpSession.open(this.settings, { metrics: this.deps.metrics, signal });
       try {
         await session.download(file.path, target, file.size, { signal });
+        this.deps.metrics.sftpDownloads.inc();
+        this.deps.metrics.sftpDownloadedBytes.inc(file.size);
         return target;
       } finally {
         await session.end();

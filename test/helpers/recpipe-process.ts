@@ -56,7 +56,7 @@ export class RecpipeService {
         if (exitedEarly) throw new Error(`recpipe exited during start:\n${service.output}`);
         return (await fetch(`${service.baseUrl}/health`)).ok;
       },
-      30_000,
+      90_000,
     ).catch((error: unknown) => {
       child.kill('SIGKILL');
       throw error;

@@ -20,6 +20,8 @@ const TOOLS = {
       return versions.some((v) => executableProblem(`/usr/lib/postgresql/${v}/bin/postgres`) === undefined);
     },
   },
+  /** Debian's Chromium, driven headless by playwright-core in the console's browser test. */
+  chromium: { package: 'chromium', found: () => executableProblem('/usr/bin/chromium') === undefined },
   /** An ffmpeg that encodes GSM 6.10 (libgsm): Debian's; the npm-shipped build has no libgsm. */
   'gsm-encoder': { package: 'ffmpeg', found: async () => canEncode('gsm_ms', resolveAudioTool('ffmpeg').path).catch(() => false) },
 } satisfies Record<string, { package: string; found: () => boolean | Promise<boolean> }>;

@@ -44,7 +44,7 @@ describe('recpipe doctor / config name the ffmpeg in use', () => {
   it.skipIf(npmFfmpeg === undefined)('without one on PATH, the npm-shipped build, and that it has no GSM encoder', async () => {
     const result = await runRecpipe(['doctor'], { ...doctorEnv(), PATH: binOnly }, cwd);
     const [ffmpeg, ffprobe] = toolLines(result.stdout);
-    expect(ffmpeg).toBe(`ok    ffmpeg     npm-shipped ${npmFfmpeg} N-47683-g0e8eb07980-static (2018) (no GSM encoder: redacted GSM audio is kept as FLAC)`);
+    expect(ffmpeg).toBe(`ok    ffmpeg     npm-shipped ${npmFfmpeg} N-47683-g0e8eb07980-static (2018) (no GSM encoder: a mono GSM WAV is still muted in place; beeped or stereo GSM audio is kept as FLAC)`);
     expect(ffprobe).toMatch(/^ok +ffprobe +npm-shipped \S+@ffprobe-installer\S+ffprobe \S+/);
     const config = await runRecpipe(['config'], { DATA_DIR: path.join(cwd, 'data'), PATH: binOnly }, cwd);
     expect(JSON.parse(config.stdout).audioToolsInUse).toEqual({ ffmpeg: `npm-shipped ${npmFfmpeg}`, ffprobe: expect.stringMatching(/^npm-shipped \//) as string });

@@ -28,6 +28,18 @@ describe('recpipe CLI (real process)', () => {
     expect(JSON.parse(status.stdout).counts).toMatchObject({ pending: 0, done: 0, failed: 0 });
   });
 
+  it('start off loopback without the console credentials: exit 2 naming them; status still runs; the password is redacted', async () => {
+    const env = { DATA_DIR: path.join(cwd, 'exposed'), OPENAI_API_KEY: 'sk-test', HTTP_HOST: '0.0.0.0' };
+    const start = await runRecpipe(['start'], env, cwd);
+    expect(start.code).toBe(2);
+    expect(start.stderr).toMatch(/^recpipe: bad configuration\n {2}CONSOLE_USER \/ CONSOLE_PASSWORD: required when HTTP_HOST \(0\.0\.0\.0\) is not loopback/);
+    expect((await runRecpipe(['status', '--json'], env, cwd)).code).toBe(0);
+    const config = await runRecpipe(['config'], { ...env, CONSOLE_USER: 'ops', CONSOLE_PASSWORD: 'console-secret-pw' }, cwd);
+    expect(config.code).toBe(0);
+    expect(config.stdout).not.toContain('console-secret-pw');
+    expect(JSON.parse(config.stdout).http.console).toEqual({ user: 'ops', password: '[redacted]' });
+  });
+
   it('config prints the effective configuration with secrets redacted, .env included', async () => {
     await writeFile(path.join(cwd, '.env'), 'OPENAI_API_KEY=sk-from-dotenv-secret\nTRANSCRIBE_MODEL=gpt-4o-transcribe\n');
     const result = await runRecpipe(['config'], { DATA_DIR: path.join(cwd, 'data'), SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/hooksecret' }, cwd);

@@ -51,7 +51,8 @@ describe('operator mistakes: one line with a remedy, exit 2, no stack (real CLI)
     }, 60_000);
 
     it('HTTP_HOST that does not resolve: names it and says what to set', async () => {
-      const env = { ...base, DATA_DIR: path.join(root, 'host'), HTTP_HOST: 'no-such-host.invalid', HTTP_PORT: String(await freePort()) };
+      // off loopback the console needs credentials (else a config problem comes first)
+      const env = { ...base, DATA_DIR: path.join(root, 'host'), HTTP_HOST: 'no-such-host.invalid', HTTP_PORT: String(await freePort()), CONSOLE_USER: 'ops', CONSOLE_PASSWORD: 'pw' };
       expectOneLine(await runRecpipe(['start'], env, root), /^recpipe: HTTP_HOST no-such-host\.invalid does not resolve to an address; set HTTP_HOST to /);
     }, 60_000);
   });

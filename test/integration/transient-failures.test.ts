@@ -64,9 +64,12 @@ describe('a 429/5xx storm (real process): retried with backoff, failed with the 
     expect((await readdir(path.join(dataDir, 'transcripts'))).filter((f) => f.endsWith('.json'))).toHaveLength(1);
     expect(existsSync(report)).toBe(false);
     expect(existsSync(path.join(dataDir, 'failed', 'storm.wav'))).toBe(false);
-    const metrics = await (await fetch(`${service.baseUrl}/metrics`)).text();
+    // the outcome is counted right after the archive: wait for it rather than race it
+    const metrics = await waitFor('the success counted', async () => {
+      const text = await (await fetch(`${service.baseUrl}/metrics`)).text();
+      return /^files_processed_total\{status="success"\} 1$/m.test(text) ? text : undefined;
+    }, 30_000);
     expect(metrics).toMatch(/^retries_total\{service="openai"\} [3-9]/m);
-    expect(metrics).toMatch(/^files_processed_total\{status="success"\} 1$/m);
     expect((await service.stop()).code).toBe(0);
   });
 });

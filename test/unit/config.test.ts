@@ -61,8 +61,13 @@ describe('config', () => {
     expect(ok.sftp).toMatchObject({ host: 'sftp.example.com', port: 22, remoteDir: '/', afterSuccess: 'leave', insecureAcceptAnyHostKey: true });
   });
 
-  it('refuses DATABASE_URL rather than silently ignoring it', () => {
-    expect(problemsOf({ DATABASE_URL: 'postgres://u:p@h/db' }).join()).toMatch(/^DATABASE_URL: the PostgreSQL ledger is not available/);
+  it('takes a postgres:// DATABASE_URL for the shared ledger, and refuses anything else', () => {
+    expect(problemsOf({ DATABASE_URL: 'postgres://u:p@h/db' })).toEqual([]);
+    expect(loadConfig({ DATABASE_URL: 'postgresql://u:p@h:5432/db', LEASE_MS: '5000' })).toMatchObject({
+      databaseUrl: 'postgresql://u:p@h:5432/db',
+      database: { leaseMs: 5000, poolMax: 10 },
+    });
+    expect(problemsOf({ DATABASE_URL: 'mysql://u:p@h/db' }).join()).toMatch(/^DATABASE_URL: must be a postgres:\/\/ URL/);
   });
 
   it('REDACT=none turns redaction off', () => {

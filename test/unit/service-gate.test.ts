@@ -2,6 +2,7 @@ import { tmpdir } from 'node:os';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { PermanentError, ServiceError, StageError, TransientError, serviceErrorOf } from '../../src/errors.ts';
+import { classifyPgError } from '../../src/ledger/classify-pg-error.ts';
 import { checkDiskFloor } from '../../src/files/disk-floor-probe.ts';
 import { Metrics } from '../../src/observability/metrics.ts';
 import { ServiceGate } from '../../src/pipeline/service-gate.ts';
@@ -36,6 +37,16 @@ describe('serviceErrorOf: what is the service\'s trouble, not the recording\'s',
     expect(serviceErrorOf(new StageError('probe', new PermanentError('not audio')))).toBeUndefined();
     expect(serviceErrorOf(new TransientError('503', { status: 503 }))).toBeUndefined();
     expect(serviceErrorOf(Object.assign(new Error('gone'), { code: 'ENOENT' }))).toBeUndefined();
+  });
+
+  it('a PostgreSQL ledger that cannot be reached is the ledger\'s trouble; a permission it lacks is not paused away', () => {
+    const down = classifyPgError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }), 'claim');
+    expect(serviceErrorOf(new StageError('transcribe', down))).toMatchObject({ component: 'ledger' });
+    const restarting = classifyPgError(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }), 'write');
+    expect(serviceErrorOf(restarting)).toMatchObject({ component: 'ledger' });
+    const denied = classifyPgError(Object.assign(new Error('permission denied for table recordings'), { code: '42501' }), 'write');
+    expect(denied).toBeInstanceOf(PermanentError);
+    expect(serviceErrorOf(denied)).toBeUndefined();
   });
 });
 

@@ -9,6 +9,7 @@ import { jsonBytes, nextBatchSize } from './block-batches.ts';
 import { NotionApi } from './notion-api.ts';
 import { childBlocks, findPageByRecordingId } from './page-lookup.ts';
 import { pageProperties } from './page-properties.ts';
+import { LATER_PROPERTIES } from './notion-schema.ts';
 import { type AudioCheckpoint, formatCheckpoint, parseCheckpoint } from './publish-checkpoint.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { transcriptBlocks } from './transcript-blocks.ts';
@@ -63,6 +64,8 @@ export class NotionPublisher implements Publisher {
   readonly #logger?: Logger;
   readonly #audio?: AudioAttacher;
   #dataSourceId: Promise<string> | undefined;
+  /** The data source's column names, read once per process when a page has later columns to fill. */
+  #columns: Promise<Set<string>> | undefined;
 
   constructor(options: NotionPublisherOptions) {
     this.#databaseId = extractDatabaseId(options.databaseId) ?? options.databaseId;
@@ -143,7 +146,7 @@ export class NotionPublisher implements Publisher {
       page = { pageId: found, appended: count - audioBlockIds.length, audioBlockIds };
       log?.info({ pageId: found, pageBlocks: count }, 'adopted notion page from an earlier attempt');
     } else {
-      const properties = pageProperties(doc, this.#timeZone);
+      const properties = await this.#knownProperties(pageProperties(doc, this.#timeZone), dataSourceId);
       const parent = { type: 'data_source_id' as const, data_source_id: dataSourceId };
       const first = nextBatchSize(blocks, jsonBytes({ parent, properties }));
       // from here until the page id is saved, the outcome of this create can become unknown
@@ -154,6 +157,22 @@ export class NotionPublisher implements Publisher {
     }
     await context.saveCheckpoint(formatCheckpoint({ pageId: page.pageId, appendedBlocks: page.appended }));
     return page;
+  }
+
+  /** Leaves out the later columns (talk, insights) the database does not have yet, with a warning. */
+  async #knownProperties(properties: ReturnType<typeof pageProperties>, dataSourceId: string): Promise<ReturnType<typeof pageProperties>> {
+    if (!Object.keys(properties).some((name) => LATER_PROPERTIES.has(name))) return properties;
+    this.#columns ??= this.#api
+      .call('dataSources.retrieve', (c) => c.dataSources.retrieve({ data_source_id: dataSourceId }))
+      .then((source) => new Set('properties' in source ? Object.values(source.properties).map((p) => p.name) : []));
+    this.#columns.catch(() => {
+      this.#columns = undefined;
+    });
+    const columns = await this.#columns;
+    const missing = Object.keys(properties).filter((name) => LATER_PROPERTIES.has(name) && !columns.has(name));
+    if (missing.length === 0) return properties;
+    this.#logger?.warn({ missing }, 'notion database lacks these columns; run `recpipe doctor --fix` to add them');
+    return Object.fromEntries(Object.entries(properties).filter(([name]) => !missing.includes(name)));
   }
 
   /** For /ready and `recpipe doctor`: the database is reachable with this token. */

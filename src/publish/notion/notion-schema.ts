@@ -21,7 +21,51 @@ export const NOTION_PROPERTIES = {
   Leg: { select: { options: [{ name: 'agent', color: 'purple' }, { name: 'ivr', color: 'gray' }] } },
   Language: { select: { options: [] } },
   Model: { select: { options: [] } },
+  // talk metrics (design §6), measured from the audio for every call
+  'Agent Talk (s)': { number: { format: 'number' } },
+  'Caller Talk (s)': { number: { format: 'number' } },
+  'Silence (s)': { number: { format: 'number' } },
+  'Cross-talk (s)': { number: { format: 'number' } },
+  'Longest Monologue (s)': { number: { format: 'number' } },
+  Holds: { number: { format: 'number' } },
+  Interruptions: { number: { format: 'number' } },
+  // chat-model insights (INSIGHTS_MODEL)
+  Summary: { rich_text: {} },
+  Reason: { select: { options: [] } },
+  Outcome: {
+    select: {
+      options: [
+        { name: 'resolved', color: 'green' },
+        { name: 'follow-up', color: 'yellow' },
+        { name: 'escalated', color: 'orange' },
+        { name: 'unresolved', color: 'red' },
+      ],
+    },
+  },
+  Sentiment: { select: { options: [] } },
+  'Action items': { rich_text: {} },
+  Compliance: { rich_text: {} },
 } satisfies PropertyDefinitions;
+
+/**
+ * Columns added after the first release: a page carries them only where the database has them,
+ * so a database not yet updated by `recpipe doctor --fix` still receives every transcript.
+ */
+export const LATER_PROPERTIES: ReadonlySet<string> = new Set([
+  'Agent Talk (s)',
+  'Caller Talk (s)',
+  'Silence (s)',
+  'Cross-talk (s)',
+  'Longest Monologue (s)',
+  'Holds',
+  'Interruptions',
+  'Summary',
+  'Reason',
+  'Outcome',
+  'Sentiment',
+  'Action items',
+  'Compliance',
+]);
 
 export type NotionPropertyName = keyof typeof NOTION_PROPERTIES;
 

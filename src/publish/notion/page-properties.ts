@@ -33,6 +33,40 @@ export function pageProperties(doc: TranscriptDocument, timeZone = 'UTC'): PageP
   if (call.leg) properties.Leg = select(call.leg);
   if (doc.language) properties.Language = select(doc.language);
   if (doc.model) properties.Model = select(doc.model);
+  Object.assign(properties, insightProperties(doc));
+  return properties;
+}
+
+/** The talk metrics and insights columns (design §6); absent values are left out. */
+function insightProperties(doc: TranscriptDocument): PageProperties {
+  const properties: PageProperties = {};
+  const talk = doc.talk;
+  const number = (value: number | undefined) => (value === undefined ? undefined : { number: value });
+  const set = (name: string, value: PageProperties[string] | undefined) => {
+    if (value !== undefined) properties[name] = value;
+  };
+  if (talk) {
+    set('Agent Talk (s)', number(talk.agentSeconds));
+    set('Caller Talk (s)', number(talk.callerSeconds));
+    set('Silence (s)', number(talk.silenceSeconds));
+    set('Cross-talk (s)', number(talk.overlapSeconds));
+    set('Longest Monologue (s)', number(talk.longestAgentMonologueSeconds));
+    set('Holds', number(talk.holds.length));
+    if (talk.agentInterruptions !== undefined) set('Interruptions', number(talk.agentInterruptions + (talk.callerInterruptions ?? 0)));
+  }
+  const insights = doc.insights;
+  if (insights) {
+    set('Summary', { rich_text: [text(insights.summary)] });
+    set('Reason', select(insights.reason));
+    set('Outcome', select(insights.outcome));
+    set('Sentiment', select(`${insights.sentiment.start} → ${insights.sentiment.end}`));
+    if (insights.actionItems.length > 0) set('Action items', { rich_text: [text(insights.actionItems.map((a) => `• ${a}`).join('\n'))] });
+    if (insights.compliance.length > 0) {
+      set('Compliance', { rich_text: [text(insights.compliance.map((c) => `${c.said ? '✅' : '❌'} ${c.phrase}`).join('\n'))] });
+    }
+  } else if (doc.insightsError) {
+    set('Summary', { rich_text: [text(`No insights: ${doc.insightsError}`)] });
+  }
   return properties;
 }
 

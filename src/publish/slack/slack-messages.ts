@@ -130,6 +130,11 @@ export function summaryMessage(summary: RunSummary): SlackMessage {
     },
     { type: 'context', elements: [mrkdwn(`${safe(summary.startedAt, 40)} → ${safe(summary.endedAt, 40)}`)] },
   ];
+  if (summary.insights) {
+    const { calls, promptTokens, completionTokens, costPerCallUsd } = summary.insights;
+    const cost = costPerCallUsd === undefined ? '' : `, about $${costPerCallUsd.toFixed(5)} per call at list price`;
+    blocks.push({ type: 'context', elements: [mrkdwn(`Insights: ${calls} calls, ${promptTokens} + ${completionTokens} tokens${cost}`)] });
+  }
   if (summary.failures.length > 0) blocks.push(...failureSections(summary.failures, failedCount));
   return fitToLimits({
     text: `${icon} ${title}: ${summary.succeeded} succeeded, ${failedCount} failed, ${summary.duplicates} duplicates, ${minutes} audio minutes`,

@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import { messageOf } from '../../errors.ts';
 import type { Metrics } from '../../observability/metrics.ts';
-import type { FailureAlert, Notifier, RunSummary } from '../notifier.ts';
+import type { CallFlagAlert, FailureAlert, Notifier, RunSummary } from '../notifier.ts';
+import { callFlaggedMessage } from './call-flagged-message.ts';
 import { AlertQueue } from './alert-queue.ts';
 import type { QueuedAlert } from './alert-queue.ts';
 import type { SlackMessage } from './slack-message.ts';
@@ -72,6 +73,10 @@ export class SlackNotifier implements Notifier {
   async recordingFailed(alert: FailureAlert): Promise<void> {
     const context = { recordingId: alert.id, stage: alert.stage, source: alert.source };
     this.enqueue('recording-failed', context, () => failureMessage(alert));
+  }
+
+  async callFlagged(alert: CallFlagAlert): Promise<void> {
+    this.enqueue('call-flagged', { recordingId: alert.id, flags: alert.flags.join(',') }, () => callFlaggedMessage(alert));
   }
 
   async sourceDown(source: string, reason: string, consecutiveFailures: number): Promise<void> {

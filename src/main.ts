@@ -16,7 +16,8 @@ import type { Ledger } from './ledger/ledger.ts';
 import { SqliteLedger } from './ledger/sqlite-ledger.ts';
 import { Metrics } from './observability/metrics.ts';
 import type { Outcome } from './pipeline/outcome.ts';
-import { processRecording, type ProcessDeps } from './pipeline/process-recording.ts';
+import { type ProcessDeps } from './pipeline/process-recording.ts';
+import { recordingStages } from './pipeline/recording-stages.ts';
 import { routeFailure } from './pipeline/route-failure.ts';
 import { RunTally } from './pipeline/run-tally.ts';
 import type { SourceHandler } from './pipeline/source-handler.ts';
@@ -308,7 +309,7 @@ export class Service {
     };
     return startRecordingFlow(sources, recordings, {
       ledger,
-      process: (file, signal) => processRecording(file, deps, signal),
+      stages: recordingStages(deps, config),
       fail: async (file, error, attempts, options) => {
         const outcome = await routeFailure(file, error, attempts, { ledger, paths: config.paths, log, sweepAfterMs: config.pipeline.retrySweepMs }, options);
         if (outcome.kind === 'failed' && outcome.firstFailure) {

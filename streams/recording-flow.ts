@@ -10,7 +10,7 @@ export interface FlowSources {
 }
 
 /** Sources → merged, claimed recordings → the pipeline: the whole topology, started. */
-export function startRecordingFlow(sources: FlowSources, recordings: RecordingsOptions, pipeline: PipelineDeps): RunningPipeline {
+export function startRecordingFlow<C>(sources: FlowSources, recordings: RecordingsOptions, pipeline: PipelineDeps<C>): RunningPipeline {
   const found = [...(sources.inbox ? [inboxFiles(sources.inbox)] : []), ...(sources.sftp ? [sftpFiles(sources.sftp)] : [])];
   return startPipeline(claimedRecordings(found, recordings), pipeline);
 }

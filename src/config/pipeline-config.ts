@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { envInt, problem } from './env-value.ts';
 
@@ -5,6 +6,8 @@ import { envInt, problem } from './env-value.ts';
 export const pipelineConfig = z
   .object({
     CONCURRENCY: envInt(1, 64).default(4),
+    /** ffmpeg runs (probe, normalize, request cuts) at once; unset: the number of cores. */
+    PREPARE_CONCURRENCY: envInt(1, 64).optional(),
     MAX_ATTEMPTS: envInt(1, 100).default(5),
     RETRY_BASE_DELAY_MS: envInt(0).default(1000),
     RETRY_MAX_DELAY_MS: envInt(0).default(60_000),
@@ -16,6 +19,8 @@ export const pipelineConfig = z
   })
   .transform((e) => ({
     concurrency: e.CONCURRENCY,
+    /** Recordings in audio preparation (the CPU stage) at once: PREPARE_CONCURRENCY, default the cores. */
+    prepareConcurrency: e.PREPARE_CONCURRENCY ?? availableParallelism(),
     maxAttempts: e.MAX_ATTEMPTS,
     retryBaseDelayMs: e.RETRY_BASE_DELAY_MS,
     retryMaxDelayMs: e.RETRY_MAX_DELAY_MS,

@@ -9,7 +9,7 @@ import { callLevels, LEVEL_WINDOW_SECONDS } from '../audio/call-levels.ts';
 import { AbortedError, PermanentError, StageError, isAborted } from '../errors.ts';
 import { sha256File } from '../files/sha256-file.ts';
 import type { Enrichment } from '../five9/enrichment.ts';
-import type { Ledger } from '../ledger/ledger.ts';
+import type { Ledger, LedgerRow } from '../ledger/ledger.ts';
 import { retryLedgerWrite, type LedgerWriteRetry } from '../ledger/ledger-write-retry.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { Publisher } from '../publish/publisher.ts';
@@ -26,7 +26,7 @@ import {
 import type { Redact } from '../redact/redaction.ts';
 import { mergeTracks } from '../transcribe/merge-tracks.ts';
 import type { RequestLimits } from '../transcribe/request-limits.ts';
-import { PAUSE_SECONDS } from '../transcribe/track-plan.ts';
+import { PAUSE_SECONDS, type TrackPlan } from '../transcribe/track-plan.ts';
 import { prepareTracks } from '../transcribe/track-preparation.ts';
 import { transcribeTrack, type RedactedTrack } from '../transcribe/track-transcriber.ts';
 import type { Transcriber } from '../transcribe/transcriber.ts';
@@ -74,23 +74,65 @@ interface AudioCheckpoint {
 }
 
 type TrackCheckpoint = RedactedTrack;
+type TrackLevels = Awaited<ReturnType<typeof callLevels>>;
 
 /**
- * Runs every stage for one recording, skipping what the ledger's checkpoints say is done, so
- * calling it again after a crash or a transient error never pays OpenAI twice nor publishes twice.
- * Throws a StageError (classified inner error) on failure; the caller decides retry or failure.
+ * One recording on its way through the stages: what each stage found, for the next. Created by
+ * {@link startRun}; the stage functions below fill it in, each resuming from the ledger's
+ * checkpoints, so a stage retried after a transient error never pays OpenAI twice nor publishes twice.
  */
-export async function processRecording(file: ClaimedFile, deps: ProcessDeps, signal: AbortSignal): Promise<Outcome> {
-  const { ledger, metrics } = deps;
-  let log = deps.log.child({ seq: file.seq, file: file.relativePath });
+export interface RecordingRun {
+  readonly file: ClaimedFile;
+  readonly source: SourceHandler;
+  log: Logger;
+  enrichment?: Enrichment;
+  row?: LedgerRow;
+  localPath?: string;
+  sha256?: string;
+  id?: string;
+  checkpoints?: Map<string, string>;
+  workDir?: string;
+  audio?: AudioCheckpoint;
+  /** Request files planned and cut by `prepare`, one per track still to transcribe. */
+  plans?: Map<number, TrackPlan>;
+  tracks?: TrackCheckpoint[];
+  levels?: TrackLevels;
+}
+
+/** A stage of one recording: an outcome ends the recording early (duplicate, skipped, done). */
+export type RecordingStage = (run: RecordingRun, deps: ProcessDeps, signal: AbortSignal) => Promise<Outcome | undefined>;
+
+/** The stages in order, with what bounds each: see streams/stage-operator.ts. */
+export const RECORDING_STAGES = ['fetch', 'prepare', 'transcribe', 'finish'] as const;
+export type RecordingStageName = (typeof RECORDING_STAGES)[number];
+
+/** A new run of `file`; throws a StageError when its source is not configured. */
+export function startRun(file: ClaimedFile, deps: ProcessDeps): RecordingRun {
   const source = deps.sources[file.source];
   if (!source) throw new StageError('fetch', new PermanentError(`source ${file.source} is not configured`));
+  return { file, source, log: deps.log.child({ seq: file.seq, file: file.relativePath }) };
+}
 
-  const run = async <T>(stage: StageName, work: () => Promise<T>): Promise<T> => {
+/**
+ * Runs every stage for one recording in order, in one call (a caller without the stream
+ * topology). Throws a StageError (classified inner error) on failure; the caller decides retry.
+ */
+export async function processRecording(file: ClaimedFile, deps: ProcessDeps, signal: AbortSignal): Promise<Outcome> {
+  const run = startRun(file, deps);
+  for (const stage of [fetchStage, prepareStage, transcribeStage, finishStage]) {
+    const outcome = await stage(run, deps, signal);
+    if (outcome) return outcome;
+  }
+  throw new StageError('complete', new PermanentError('bug: the last stage ended without an outcome'));
+}
+
+/** The step runner of one stage call: abort check, lease check, duration metric, StageError. */
+function stepRunner(run: RecordingRun, deps: ProcessDeps, signal: AbortSignal): Run {
+  return async <T>(stage: StageName, work: () => Promise<T>): Promise<T> => {
     if (signal.aborted) throw new StageError(stage, new AbortedError());
     // a shared ledger: stop here if another instance took this recording over while we waited
-    await ledger.confirmLease?.(file.seq);
-    const stop = metrics.stageDuration.startTimer({ stage });
+    await deps.ledger.confirmLease?.(run.file.seq);
+    const stop = deps.metrics.stageDuration.startTimer({ stage });
     try {
       return await work();
     } catch (error) {
@@ -99,11 +141,34 @@ export async function processRecording(file: ClaimedFile, deps: ProcessDeps, sig
       stop();
     }
   };
+}
 
+function saver(run: RecordingRun, deps: ProcessDeps): (name: string, value: string) => Promise<void> {
+  const checkpoints = need(run.checkpoints, 'checkpoints');
+  const id = need(run.id, 'id');
+  return async (name, value) => {
+    checkpoints.set(name, value);
+    // a checkpoint may hold a paid transcript: wait out a busy ledger rather than lose it
+    await retryLedgerWrite(() => deps.ledger.saveCheckpoint(id, name, value), deps.ledgerRetry);
+  };
+}
+
+function need<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new StageError('start', new PermanentError(`bug: ${what} missing: a stage ran before the one that sets it`));
+  return value;
+}
+
+/** Enrich, fetch the audio, hash it, bind its identity; a duplicate or a skipped call ends here. */
+export async function fetchStage(r: RecordingRun, deps: ProcessDeps, signal: AbortSignal): Promise<Outcome | undefined> {
+  const { ledger } = deps;
+  const { file, source } = r;
+  const run = stepRunner(r, deps, signal);
   const enrichment = await run('enrich', async () => deps.enrich(file));
+  r.enrichment = enrichment;
   await ledger.setAttention(file.seq, enrichment.attention);
 
   const row = await ledger.get(file.seq);
+  r.row = row;
   // past the audio redaction the local copy is the redacted one: it keeps the recording's identity
   const resumed = await run('fetch', () => redactedLocalCopy(ledger, row, signal));
   // a move cut short by a crash or a failed ledger write: the audio is at one end of it
@@ -112,7 +177,8 @@ export async function processRecording(file: ClaimedFile, deps: ProcessDeps, sig
   await ledger.setLocalPath(file.seq, localPath);
   const sha256 = resumed?.sha256 ?? (await run('fetch', () => sha256File(localPath, signal)));
   const id = recordingIdOf(sha256);
-  log = log.child({ recordingId: id });
+  r.log = r.log.child({ recordingId: id });
+  const log = r.log;
 
   const identity = await ledger.setIdentity(file.seq, sha256, id);
   if (identity.duplicateOf) {
@@ -131,29 +197,41 @@ export async function processRecording(file: ClaimedFile, deps: ProcessDeps, sig
     return { kind: 'duplicate', file, id, duplicateOf: identity.duplicateOf };
   }
 
-  const checkpoints = await ledger.checkpoints(id);
-  const save = async (name: string, value: string) => {
-    checkpoints.set(name, value);
-    // a checkpoint may hold a paid transcript: wait out a busy ledger rather than lose it
-    await retryLedgerWrite(() => ledger.saveCheckpoint(id, name, value), deps.ledgerRetry);
-  };
-
+  Object.assign(r, { localPath, sha256, id, checkpoints: await ledger.checkpoints(id) });
   if (enrichment.skip) {
-    await finishAtSource(file, id, localPath, source, checkpoints, save, run, deps, signal);
+    await finishAtSource(file, id, localPath, source, r.checkpoints!, saver(r, deps), run, deps, signal);
     await ledger.finish(file.seq, 'skipped');
     log.info({ reason: enrichment.skip }, 'skipped');
     return { kind: 'skipped', file, id, reason: enrichment.skip };
   }
+  return undefined;
+}
 
-  const workDir = path.join(deps.paths.workDir, id);
+/** The CPU part: probe, normalize, and plan and cut the requests of every track still to transcribe. */
+export async function prepareStage(r: RecordingRun, deps: ProcessDeps, signal: AbortSignal): Promise<Outcome | undefined> {
+  const run = stepRunner(r, deps, signal);
+  const checkpoints = need(r.checkpoints, 'checkpoints');
+  const save = saver(r, deps);
   const settings = deps.transcription;
-  const speakersByLoudness = settings.agentChannel !== 'none';
-  const audio = await prepareAudio(localPath, workDir, checkpoints, save, run, signal, settings);
-
-  const trackDeps = { transcriber: deps.transcriber, redact: deps.redact, checkpoints, save, metrics, log };
+  r.workDir = path.join(deps.paths.workDir, need(r.id, 'id'));
+  const audio = await prepareAudio(need(r.localPath, 'localPath'), r.workDir, checkpoints, save, run, signal, settings);
+  r.audio = audio;
+  const trackDeps = { transcriber: deps.transcriber, redact: deps.redact, checkpoints, save, metrics: deps.metrics, log: r.log };
   const pending = audio.tracks.filter((track) => !checkpoints.has(`transcript:${track.channel}`));
   // every channel's request files in one ffmpeg run; nothing at all for a short call with no long silence
   const plans = pending.length > 0 ? await run('transcribe', () => prepareTracks(pending, settings, trackDeps, signal)) : [];
+  r.plans = new Map(pending.map((track, i) => [track.channel, plans[i]!]));
+  return undefined;
+}
+
+/** The API waits: each track not yet checkpointed is transcribed (redacted per request inside). */
+export async function transcribeStage(r: RecordingRun, deps: ProcessDeps, signal: AbortSignal): Promise<Outcome | undefined> {
+  const run = stepRunner(r, deps, signal);
+  const checkpoints = need(r.checkpoints, 'checkpoints');
+  const audio = need(r.audio, 'audio');
+  const save = saver(r, deps);
+  const settings = deps.transcription;
+  const trackDeps = { transcriber: deps.transcriber, redact: deps.redact, checkpoints, save, metrics: deps.metrics, log: r.log };
   const tracks: TrackCheckpoint[] = [];
   for (const track of audio.tracks) {
     const name = `transcript:${track.channel}`;
@@ -162,22 +240,40 @@ export async function processRecording(file: ClaimedFile, deps: ProcessDeps, sig
       tracks.push(JSON.parse(saved) as TrackCheckpoint);
       continue;
     }
-    const plan = plans[pending.indexOf(track)];
+    const plan = r.plans?.get(track.channel);
     // redacted per request inside, before each checkpoint: the unredacted text is never persisted
     const checkpoint = await run('transcribe', () => transcribeTrack(track, settings, trackDeps, signal, plan));
     await save(name, JSON.stringify(checkpoint));
     tracks.push(checkpoint);
   }
+  r.tracks = tracks;
+  const speakersByLoudness = settings.agentChannel !== 'none';
+  r.levels = speakersByLoudness && audio.tracks.length === 2 ? await run('transcribe', () => callLevels(audio.tracks, signal)) : undefined;
+  return undefined;
+}
 
-  const levels = speakersByLoudness && audio.tracks.length === 2 ? await run('transcribe', () => callLevels(audio.tracks, signal)) : undefined;
-  const merged = mergeTracks(tracks, settings.agentChannel, { levels, activityDb: settings.silenceNoiseDb });
+/** Merge, redact the audio kept, write the document, publish, archive, complete at the source. */
+export async function finishStage(r: RecordingRun, deps: ProcessDeps, signal: AbortSignal): Promise<Outcome> {
+  const { ledger } = deps;
+  const { file, source, log } = r;
+  const run = stepRunner(r, deps, signal);
+  const checkpoints = need(r.checkpoints, 'checkpoints');
+  const save = saver(r, deps);
+  const id = need(r.id, 'id');
+  const audio = need(r.audio, 'audio');
+  const tracks = need(r.tracks, 'tracks');
+  const workDir = need(r.workDir, 'workDir');
+  const enrichment = need(r.enrichment, 'enrichment');
+  const settings = deps.transcription;
+  const merged = mergeTracks(tracks, settings.agentChannel, { levels: r.levels, activityDb: settings.silenceNoiseDb });
   // both channels at once (the agent may read the number back): what it finds mutes whole segments
   const safety = deps.redact(merged.segments);
   const segments = safety.segments.filter((s) => s.text.trim() !== '');
-  localPath = await run('redact', () =>
+  const original = need(r.localPath, 'localPath');
+  const localPath = await run('redact', () =>
     redactAudioOnce({
       seq: file.seq,
-      localPath,
+      localPath: original,
       info: audio.info,
       spans: [...trackSpans(tracks), ...safety.spans],
       mode: deps.redactAudio ?? 'mute',
@@ -190,13 +286,15 @@ export async function processRecording(file: ClaimedFile, deps: ProcessDeps, sig
       log,
     }),
   );
+  // a retried finish starts from the redacted copy, as a restarted process would
+  r.localPath = localPath;
   const doc: TranscriptDocument = {
     id,
-    sha256,
+    sha256: need(r.sha256, 'sha256'),
     source: file.source,
     sourcePath: file.path,
     fileName: file.fileName,
-    receivedAt: new Date(row?.discoveredAt ?? Date.now()).toISOString(),
+    receivedAt: new Date(r.row?.discoveredAt ?? Date.now()).toISOString(),
     audio: audio.info,
     call: enrichment.call,
     model: deps.transcriber.model,
@@ -207,10 +305,10 @@ export async function processRecording(file: ClaimedFile, deps: ProcessDeps, sig
     ...(enrichment.attention ? { needsAttention: enrichment.attention } : {}),
   };
   // talk metrics from the audio, then (INSIGHTS_MODEL) the model's insights: both before publishing
-  const talk = await run('transcribe', () => measureTalk(audio, { agentChannel: settings.agentChannel, activityDb: settings.silenceNoiseDb, levels }));
+  const talk = await run('transcribe', () => measureTalk(audio, { agentChannel: settings.agentChannel, activityDb: settings.silenceNoiseDb, levels: r.levels }));
   if (talk) doc.talk = talk;
   const insights = deps.insights;
-  if (insights) Object.assign(doc, await run('insights', () => addInsights(doc, { ...insights, checkpoints, save, metrics, log, signal })));
+  if (insights) Object.assign(doc, await run('insights', () => addInsights(doc, { ...insights, checkpoints, save, metrics: deps.metrics, log, signal })));
 
   const changed = await abandonIfSuperseded(file, id, localPath, source, run, 'publish', deps);
   if (changed) return changed;

@@ -2,6 +2,7 @@ import type { Config } from '../config.ts';
 import { redactedConfig } from '../config.ts';
 import { isTransient } from '../errors.ts';
 import { openLedgerOrReason } from '../ledger/open-ledger.ts';
+import { pipelineBound } from '../pipeline/recording-stages.ts';
 import { Service } from '../main.ts';
 import { createLogger } from '../observability/logger.ts';
 
@@ -12,7 +13,8 @@ export async function startCommand(config: Config): Promise<number> {
     log.warn('SFTP_INSECURE_ACCEPT_ANY_HOST_KEY=true: the SFTP server is not authenticated; anyone in the path can read the recordings');
   }
   log.info({ config: redactedConfig(config) }, 'starting');
-  const ledger = await openLedgerOrReason(config, 'processor');
+  // a long-running instance claims only what its stages can hold: the rest stays for the others
+  const ledger = await openLedgerOrReason(config, 'processor', { maxHeld: pipelineBound(config) });
   if (ledger instanceof Error) {
     console.error(`recpipe: ledger: ${ledger.message}`);
     return isTransient(ledger) ? 1 : 2;

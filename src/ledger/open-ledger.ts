@@ -12,7 +12,7 @@ import { SqliteLedger } from './sqlite-ledger.ts';
 export async function openLedger(
   config: Pick<Config, 'databaseUrl' | 'database' | 'paths'>,
   role: 'processor' | 'reader',
-  hooks: { onLeaseLost?: (seq: number) => void } = {},
+  hooks: { onLeaseLost?: (seq: number) => void; maxHeld?: number } = {},
 ): Promise<Ledger> {
   if (!config.databaseUrl) return new SqliteLedger(config.paths.sqlitePath);
   return PgLedger.connect({
@@ -32,9 +32,10 @@ export async function openLedger(
 export async function openLedgerOrReason(
   config: Pick<Config, 'databaseUrl' | 'database' | 'paths'>,
   role: 'processor' | 'reader',
+  options: { maxHeld?: number } = {},
 ): Promise<Ledger | TransientError | PermanentError> {
   try {
-    return await openLedger(config, role);
+    return await openLedger(config, role, options);
   } catch (error) {
     if ((error instanceof TransientError || error instanceof PermanentError) && error.system === 'postgres') return error;
     throw error;

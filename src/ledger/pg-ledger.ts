@@ -19,6 +19,12 @@ export interface PgLedgerOptions {
   role: 'processor' | 'reader';
   /** How long a claim stays valid without a heartbeat; a dead instance's recordings resume after it. Default 30,000. */
   leaseMs?: number;
+  /**
+   * At most this many recordings held at once (claimed or in work); a file found beyond it is
+   * recorded as pending for any instance (this one's next poll included) to take, so one instance
+   * never hoards a backlog the others could work on. Unset: no cap (`run --once`).
+   */
+  maxHeld?: number;
   /** Pool size. Default 10. */
   poolMax?: number;
   /** Called once per recording this instance found taken over by another (metrics). */
@@ -90,6 +96,16 @@ export class PgLedger implements Ledger {
     };
   }
 
+  /** Recordings this instance holds now (claimed or in work). */
+  private async held(): Promise<number> {
+    const result = await this.query<{ n: number }>(
+      `SELECT COUNT(*)::int AS n FROM recordings WHERE owner = $1 AND state IN ('pending', 'processing')`,
+      [this.owner],
+      'claim',
+    );
+    return result.rows[0]?.n ?? 0;
+  }
+
   async confirmLease(seq: number): Promise<void> {
     await this.owned(seq, 'SELECT seq FROM recordings WHERE seq = $1 AND owner = $2', []);
   }
@@ -114,8 +130,20 @@ export class PgLedger implements Ledger {
       'claim',
     );
     const now = Date.now();
+    if (known.rows[0] && !known.rows[0].claimable) return undefined;
+    if (this.options.maxHeld !== undefined && (await this.held()) >= this.options.maxHeld) {
+      // full: leave it pending and unowned, for whichever instance has room first
+      if (!known.rows[0]) {
+        await this.query(
+          `INSERT INTO recordings (source, path, relative_path, file_name, size, mtime_ms, state, discovered_at, updated_at)
+           VALUES ($1, $2, $5, $6, $3, $4, 'pending', $7, $7) ON CONFLICT (source, path, size, mtime_ms) DO NOTHING`,
+          [...key, found.relativePath, found.fileName, now],
+          'claim',
+        );
+      }
+      return undefined;
+    }
     if (known.rows[0]) {
-      if (!known.rows[0].claimable) return undefined;
       const taken = await this.query<RecordingRow>(
         `UPDATE recordings SET owner = $5, lease_until = ${NOW_MS} + $6, updated_at = $7
          WHERE source = $1 AND path = $2 AND size = $3 AND mtime_ms = $4 AND ${CLAIMABLE} RETURNING *`,
@@ -135,11 +163,13 @@ export class PgLedger implements Ledger {
   }
 
   async claimPending(): Promise<ClaimedFile[]> {
+    const room = this.options.maxHeld === undefined ? 500 : Math.min(500, this.options.maxHeld - (await this.held()));
+    if (room <= 0) return [];
     const result = await this.query<RecordingRow>(
       `UPDATE recordings SET owner = $1, lease_until = ${NOW_MS} + $2, updated_at = $3
-       WHERE seq IN (SELECT seq FROM recordings WHERE ${CLAIMABLE} ORDER BY seq LIMIT 500 FOR UPDATE SKIP LOCKED)
+       WHERE seq IN (SELECT seq FROM recordings WHERE ${CLAIMABLE} ORDER BY seq LIMIT $4 FOR UPDATE SKIP LOCKED)
        RETURNING *`,
-      [this.owner, this.leaseMs, Date.now()],
+      [this.owner, this.leaseMs, Date.now(), room],
       'claim pending',
     );
     return result.rows.sort((a, b) => Number(a.seq) - Number(b.seq)).map(toClaimedFile);

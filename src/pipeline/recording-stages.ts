@@ -38,3 +38,14 @@ export function recordingStages(
     ],
   };
 }
+
+/**
+ * How many recordings the pipeline holds inside its stages at once: the sum of the stage bounds
+ * plus one per queue between them. A shared ledger caps this instance's claims at it, so a backlog
+ * is split between instances instead of hoarded by the first to poll.
+ */
+export function pipelineBound(config: Pick<Config, 'pipeline'> & { sftp?: { maxDownloads: number } }): number {
+  const concurrency = config.pipeline.concurrency;
+  const bounds = [config.sftp?.maxDownloads ?? 2, config.pipeline.prepareConcurrency, concurrency, Math.max(2, Math.floor(concurrency / 2))];
+  return bounds.reduce((sum, n) => sum + n, 0) + bounds.length - 1;
+}

@@ -49,7 +49,7 @@ describe('log lines an operator can act on (real run --once)', () => {
     expect(run.stdout).toMatch(/summary: 1 done, 1 failed/);
     const logs = jsonLines(run.stderr);
 
-    const retries = logs.filter((l) => l.msg === 'transient error, retrying');
+    const retries = logs.filter((l) => l.msg === 'transient error, retrying the stage');
     expect(retries.length).toBe(2);
     for (const line of retries) expect(line).toMatchObject({ file: 'Sales/long call.wav', seq: expect.any(Number) });
     const failures = logs.filter((l) => l.msg === 'recording failed');

@@ -62,6 +62,23 @@ tools.describe('PgLedger: one ledger for several instances', () => {
     expect(status.instances.reduce((sum, i) => sum + i.held, 0)).toBe(1);
   });
 
+  it('claims only what its stages can hold: the rest stays pending for any instance', async () => {
+    const url = await freshDatabase();
+    const full = await PgLedger.connect({ connectionString: url, role: 'processor', maxHeld: 2 });
+    open.push(full);
+    const other = await processor(url);
+    const claimed = [];
+    for (let i = 0; i < 5; i++) claimed.push(await full.claim(file(`cap${i}.wav`)));
+    expect(claimed.filter(Boolean)).toHaveLength(2);
+    expect((await full.status()).counts.pending).toBe(5); // the three beyond the cap are recorded, unowned
+    expect(await full.claimPending()).toEqual([]);
+    expect((await other.claimPending()).map((f) => f.fileName).sort()).toEqual(['cap2.wav', 'cap3.wav', 'cap4.wav']);
+    // room again once one is finished
+    await full.begin(claimed[0]!.seq);
+    await full.finish(claimed[0]!.seq, 'done');
+    expect(await full.claim(file('cap5.wav'))).toBeDefined();
+  });
+
   it('splits pending work between instances with SKIP LOCKED, nothing twice', async () => {
     const url = await freshDatabase();
     const seed = await processor(url);

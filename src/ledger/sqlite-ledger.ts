@@ -3,38 +3,12 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { ClaimedFile, FoundFile, RecordingState, SourceKind } from '../recording.ts';
 import type { IdentityResult, Ledger, LedgerRow, LedgerStatus } from './ledger.ts';
+import { RECORDING_STATES, toClaimedFile, toLedgerRow, type RecordingRow as Row } from './ledger-rows.ts';
 import { migrateSqlite } from './sqlite-migrations.ts';
 import type { SourceHistory } from './source-history.ts';
 import { SqliteSourceHistory } from './sqlite-source-history.ts';
 import type { RecordingIndex } from './recording-index.ts';
 import { SqliteRecordingIndex } from './sqlite-recording-index.ts';
-
-interface Row {
-  seq: number;
-  source: FoundFile['source'];
-  path: string;
-  relative_path: string;
-  file_name: string;
-  size: number;
-  mtime_ms: number;
-  sha256: string | null;
-  id: string | null;
-  state: RecordingState;
-  owner: string | null;
-  attempts: number;
-  stage: string | null;
-  last_error: string | null;
-  local_path: string | null;
-  duplicate_of: string | null;
-  attention: string | null;
-  discovered_at: number;
-  updated_at: number;
-  finished_at: number | null;
-  retry_at: number | null;
-  sweeps: number;
-}
-
-const STATES: RecordingState[] = ['pending', 'processing', 'done', 'failed', 'duplicate', 'skipped'];
 
 /**
  * The ledger on better-sqlite3 (WAL, synchronous=NORMAL): one process owns the file.
@@ -265,7 +239,7 @@ export class SqliteLedger implements Ledger {
   }
 
   async status(options: { failures?: number } = {}): Promise<LedgerStatus> {
-    const counts = Object.fromEntries(STATES.map((s) => [s, 0])) as Record<RecordingState, number>;
+    const counts = Object.fromEntries(RECORDING_STATES.map((s) => [s, 0])) as Record<RecordingState, number>;
     for (const { state, n } of this.stmt.counts.all() as Array<{ state: RecordingState; n: number }>) counts[state] = n;
     const limit = options.failures ?? 10;
     return {
@@ -296,36 +270,4 @@ export class SqliteLedger implements Ledger {
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
-}
-
-function toClaimedFile(r: Row): ClaimedFile {
-  return {
-    source: r.source,
-    path: r.path,
-    relativePath: r.relative_path,
-    fileName: r.file_name,
-    size: r.size,
-    mtimeMs: r.mtime_ms,
-    seq: r.seq,
-    attempts: r.attempts,
-  };
-}
-
-function toLedgerRow(r: Row): LedgerRow {
-  return {
-    ...toClaimedFile(r),
-    id: r.id ?? undefined,
-    sha256: r.sha256 ?? undefined,
-    state: r.state,
-    stage: r.stage ?? undefined,
-    lastError: r.last_error ?? undefined,
-    localPath: r.local_path ?? undefined,
-    duplicateOf: r.duplicate_of ?? undefined,
-    attention: r.attention ?? undefined,
-    discoveredAt: r.discovered_at,
-    updatedAt: r.updated_at,
-    finishedAt: r.finished_at ?? undefined,
-    retryAt: r.retry_at ?? undefined,
-    sweeps: r.sweeps,
-  };
 }

@@ -132,7 +132,8 @@ export function createOpenAiEmulator(options: OpenAiEmulatorOptions = {}): OpenA
     );
   }
 
-  async function transcribe(c: Context): Promise<Response> {
+  /** Every counted request starts the same way: timed, rate-tracked and recorded in the stats. */
+  function beginRequest(c: Context): { startedAt: number; record: OpenAiRequestRecord } {
     const startedAt = performance.now();
     recent.push(Date.now());
     const record: OpenAiRequestRecord = {
@@ -146,6 +147,11 @@ export function createOpenAiEmulator(options: OpenAiEmulatorOptions = {}): OpenA
       delivered: false,
     };
     stats.add(record);
+    return { startedAt, record };
+  }
+
+  async function transcribe(c: Context): Promise<Response> {
+    const { startedAt, record } = beginRequest(c);
     const unauthorized = authFailure(c);
     if (unauthorized) return send(c, unauthorized, startedAt, record);
 
@@ -205,19 +211,7 @@ export function createOpenAiEmulator(options: OpenAiEmulatorOptions = {}): OpenA
   }
 
   async function chat(c: Context): Promise<Response> {
-    const startedAt = performance.now();
-    recent.push(Date.now());
-    const record: OpenAiRequestRecord = {
-      requestId: newRequestId(),
-      path: c.req.path,
-      bytes: 0,
-      status: 0,
-      retryCount: Number.parseInt(c.req.header('x-stainless-retry-count') ?? '0', 10) || 0,
-      at: Date.now(),
-      held: false,
-      delivered: false,
-    };
-    stats.add(record);
+    const { startedAt, record } = beginRequest(c);
     const unauthorized = authFailure(c);
     if (unauthorized) return send(c, unauthorized, startedAt, record);
     const body = await readLimitedBody(c.req.raw.body, MAX_BODY_BYTES);

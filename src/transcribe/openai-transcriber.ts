@@ -3,6 +3,7 @@ import { basename, extname } from 'node:path';
 import OpenAI, { toStreamingFile } from 'openai';
 import type { TranscriptionDiarized } from 'openai/resources/audio/transcriptions';
 import type { Segment } from '../recording.ts';
+import { uploadFetch } from '../upload-fetch.ts';
 import { classifyOpenAiError } from './classify-openai-error.ts';
 import type { TranscribeRequest, TranscribeResult, Transcriber } from './transcriber.ts';
 
@@ -68,6 +69,8 @@ export class OpenAiTranscriber implements Transcriber {
       organization: options.organization,
       timeout: this.#timeoutMs,
       maxRetries: 0,
+      // uploads stream from disk without a copy held in memory (see upload-fetch.ts)
+      fetch: uploadFetch,
     });
   }
 
@@ -76,7 +79,8 @@ export class OpenAiTranscriber implements Transcriber {
     try {
       signal?.throwIfAborted();
       // streamed from disk, never buffered: a File (toFile, or even a file-backed Blob, which
-      // Node 20 reads ahead whole) held each 24 MiB request two or three times over (issue 9).
+      // Node 20 reads ahead whole) held each 24 MiB request two or three times over, and fetch's
+      // redirect copy once more (issue 9; uploadFetch above).
       // The SDK does not retry a streaming body (api-contracts trap 2), which costs nothing
       // here: it makes one attempt anyway (maxRetries 0) and the pipeline's retry calls this
       // again, re-opening the file.

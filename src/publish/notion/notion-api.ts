@@ -2,6 +2,7 @@ import { Client, LogLevel } from '@notionhq/client';
 import type { Logger } from 'pino';
 import { AbortedError, TransientError } from '../../errors.ts';
 import type { Metrics } from '../../observability/metrics.ts';
+import { uploadFetch } from '../../upload-fetch.ts';
 import { classifyNotionError, isThrottle } from './classify-notion-error.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 
@@ -52,6 +53,8 @@ export class NotionApi {
       notionVersion: NOTION_VERSION,
       timeoutMs: options.timeoutMs ?? DEFAULT_NOTION_TIMEOUT_MS,
       retry: false,
+      // file parts go out as they are read, without a copy held in memory (see upload-fetch.ts)
+      fetch: uploadFetch,
       // our own logs carry the classified error once; the SDK's warnings would repeat it
       logLevel: LogLevel.DEBUG,
       logger: (level, message, extraInfo) => logger?.debug({ sdkLevel: level, ...extraInfo }, `notion sdk: ${message}`),

@@ -4,6 +4,7 @@ import { zodResponseFormat } from 'openai/helpers/zod';
 import { ZodError } from 'zod';
 import { classifyHttpFailure } from '../classify-http-failure.ts';
 import { AbortedError, PermanentError, ServiceError, TransientError } from '../errors.ts';
+import { withRequestSignal } from '../request-signal.ts';
 import { insightsSchema, tidyInsights } from './call-insights.ts';
 import type { InsightsModel, InsightsRequest, InsightsResult } from './insights-model.ts';
 import { insightsPrompt, promptBudgetChars, SYSTEM_PROMPT } from './insights-prompt.ts';
@@ -44,7 +45,7 @@ export class OpenAiInsightsModel implements InsightsModel {
     const prompt = insightsPrompt(request.lines, request.requiredPhrases, this.#budget);
     try {
       signal?.throwIfAborted();
-      const completion = await this.#client.chat.completions.parse(
+      const completion = await withRequestSignal(signal, (requestSignal) => this.#client.chat.completions.parse(
         {
           model: this.model,
           temperature: 0,
@@ -54,8 +55,8 @@ export class OpenAiInsightsModel implements InsightsModel {
           ],
           response_format: zodResponseFormat(schema, 'call_insights'),
         },
-        signal === undefined ? {} : { signal },
-      );
+        requestSignal === undefined ? {} : { signal: requestSignal },
+      ));
       const message = completion.choices[0]?.message;
       if (message?.refusal) throw new PermanentError(`the model refused: ${message.refusal.slice(0, 200)}`, { system: 'openai' });
       if (!message?.parsed) throw new TransientError('the model gave no structured answer', { system: 'openai' });

@@ -4,6 +4,7 @@ import OpenAI, { toStreamingFile } from 'openai';
 import type { TranscriptionDiarized } from 'openai/resources/audio/transcriptions';
 import type { Segment } from '../recording.ts';
 import { uploadFetch } from '../upload-fetch.ts';
+import { withRequestSignal } from '../request-signal.ts';
 import { classifyOpenAiError } from './classify-openai-error.ts';
 import type { TranscribeRequest, TranscribeResult, Transcriber } from './transcriber.ts';
 
@@ -27,6 +28,13 @@ export interface OpenAiTranscribeResult extends TranscribeResult {
 }
 
 type ResponseShape = 'verbose_json' | 'json' | 'diarized_json';
+
+/** The fields every transcription request carries. */
+interface TranscriptionFields {
+  file: ReturnType<typeof toStreamingFile>;
+  model: string;
+  language?: string;
+}
 
 /**
  * Which body to ask for: only whisper models return timestamps (verbose_json); gpt-4o-*transcribe
@@ -89,66 +97,70 @@ export class OpenAiTranscriber implements Transcriber {
       const file = toStreamingFile(createReadStream(request.filePath, { highWaterMark: 64 * 1024 }), name, type === undefined ? undefined : { type });
       signal?.throwIfAborted();
       const common = { file, model: this.model, ...(request.language === undefined ? {} : { language: request.language }) };
-      const options = signal === undefined ? {} : { signal };
-      switch (shapeFor(this.model)) {
-        case 'verbose_json': {
-          const response = await this.#client.audio.transcriptions.create(
-            { ...common, ...this.#prompt(request), response_format: 'verbose_json', timestamp_granularities: ['word', 'segment'] },
-            options,
-          );
-          const text = response.text.trim();
-          const segments = (response.segments ?? [])
-            .map((segment) => ({ start: segment.start, end: segment.end, text: segment.text.trim() }))
-            .filter((segment) => segment.text !== '');
-          return {
-            model: this.model,
-            text,
-            language: isoCodeOf(response.language) ?? request.language,
-            segments: segments.length > 0 ? segments : wholeFile(text, request.durationSeconds),
-            // word times let redaction mute only the digits said, not the whole segment around them
-            ...(response.words && response.words.length > 0
-              ? { words: response.words.map((word) => ({ word: word.word, start: word.start, end: word.end })) }
-              : {}),
-            billedSeconds: billedSeconds(response.usage, request.durationSeconds),
-          };
-        }
-        case 'json': {
-          const response = await this.#client.audio.transcriptions.create(
-            { ...common, ...this.#prompt(request), response_format: 'json' },
-            options,
-          );
-          // gpt-transcribe reports detected languages; the gpt-4o family reports none
-          const detected = (response as { languages?: { code?: string }[] }).languages?.[0]?.code;
-          const text = response.text.trim();
-          return {
-            model: this.model,
-            text,
-            language: detected ?? request.language,
-            segments: wholeFile(text, request.durationSeconds),
-            billedSeconds: billedSeconds(response.usage, request.durationSeconds),
-          };
-        }
-        case 'diarized_json': {
-          // prompts are not supported by the diarizing model; chunking is required past 30 s
-          const response = (await this.#client.audio.transcriptions.create(
-            { ...common, response_format: 'diarized_json', chunking_strategy: 'auto' },
-            options,
-          )) as unknown as TranscriptionDiarized;
-          const segments: OpenAiSegment[] = response.segments
-            .map((segment) => ({ start: segment.start, end: segment.end, text: segment.text.trim(), speakerLabel: segment.speaker }))
-            .filter((segment) => segment.text !== '');
-          return {
-            model: this.model,
-            // built from the segments: the top-level text may carry "A: " speaker prefixes
-            text: segments.length > 0 ? segments.map((segment) => segment.text).join(' ') : response.text.trim(),
-            language: request.language,
-            segments,
-            billedSeconds: billedSeconds(response.usage, request.durationSeconds),
-          };
-        }
-      }
+      return await withRequestSignal(signal, (requestSignal) => this.#send(common, request, requestSignal === undefined ? {} : { signal: requestSignal }));
     } catch (error) {
       throw this.#classify(error, signal);
+    }
+  }
+
+  /** One transcription request, its answer read in the shape the model gives. */
+  async #send(common: TranscriptionFields, request: TranscribeRequest, options: { signal?: AbortSignal }): Promise<OpenAiTranscribeResult> {
+    switch (shapeFor(this.model)) {
+      case 'verbose_json': {
+        const response = await this.#client.audio.transcriptions.create(
+          { ...common, ...this.#prompt(request), response_format: 'verbose_json', timestamp_granularities: ['word', 'segment'] },
+          options,
+        );
+        const text = response.text.trim();
+        const segments = (response.segments ?? [])
+          .map((segment) => ({ start: segment.start, end: segment.end, text: segment.text.trim() }))
+          .filter((segment) => segment.text !== '');
+        return {
+          model: this.model,
+          text,
+          language: isoCodeOf(response.language) ?? request.language,
+          segments: segments.length > 0 ? segments : wholeFile(text, request.durationSeconds),
+          // word times let redaction mute only the digits said, not the whole segment around them
+          ...(response.words && response.words.length > 0
+            ? { words: response.words.map((word) => ({ word: word.word, start: word.start, end: word.end })) }
+            : {}),
+          billedSeconds: billedSeconds(response.usage, request.durationSeconds),
+        };
+      }
+      case 'json': {
+        const response = await this.#client.audio.transcriptions.create(
+          { ...common, ...this.#prompt(request), response_format: 'json' },
+          options,
+        );
+        // gpt-transcribe reports detected languages; the gpt-4o family reports none
+        const detected = (response as { languages?: { code?: string }[] }).languages?.[0]?.code;
+        const text = response.text.trim();
+        return {
+          model: this.model,
+          text,
+          language: detected ?? request.language,
+          segments: wholeFile(text, request.durationSeconds),
+          billedSeconds: billedSeconds(response.usage, request.durationSeconds),
+        };
+      }
+      case 'diarized_json': {
+        // prompts are not supported by the diarizing model; chunking is required past 30 s
+        const response = (await this.#client.audio.transcriptions.create(
+          { ...common, response_format: 'diarized_json', chunking_strategy: 'auto' },
+          options,
+        )) as unknown as TranscriptionDiarized;
+        const segments: OpenAiSegment[] = response.segments
+          .map((segment) => ({ start: segment.start, end: segment.end, text: segment.text.trim(), speakerLabel: segment.speaker }))
+          .filter((segment) => segment.text !== '');
+        return {
+          model: this.model,
+          // built from the segments: the top-level text may carry "A: " speaker prefixes
+          text: segments.length > 0 ? segments.map((segment) => segment.text).join(' ') : response.text.trim(),
+          language: request.language,
+          segments,
+          billedSeconds: billedSeconds(response.usage, request.durationSeconds),
+        };
+      }
     }
   }
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { getEventListeners } from 'node:events';
 import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -263,5 +264,25 @@ describe('OpenAiTranscriber: held requests and aborts', () => {
     );
     expect(error).toBeInstanceOf(AbortedError);
     expect(emulator.stats.received).toBe(0);
+  });
+});
+
+describe('OpenAiTranscriber: a long-lived signal', () => {
+  it('keeps no listener on the caller\'s signal once a request is done (the SDK leaves one per request on the signal it gets)', async () => {
+    const stop = new AbortController();
+    const whisper = transcriber('whisper-1');
+    for (let i = 0; i < 12; i++) await whisper.transcribe({ filePath: path('call.flac'), durationSeconds: 12, signal: stop.signal });
+    expect(getEventListeners(stop.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('still aborts a request in flight when the caller\'s signal fires, and leaves no listener then either', async () => {
+    emulator.faults.hold();
+    const stop = new AbortController();
+    const pending = failure(transcriber('whisper-1').transcribe({ filePath: path('call.flac'), durationSeconds: 12, signal: stop.signal }));
+    await vi.waitFor(() => expect(emulator.stats.held).toBe(1), { timeout: 5000 });
+    stop.abort(new Error('shutting down'));
+    expect(await pending).toBeInstanceOf(AbortedError);
+    emulator.faults.release();
+    expect(getEventListeners(stop.signal, 'abort')).toHaveLength(0);
   });
 });

@@ -53,7 +53,7 @@ export async function billingRatio(): Promise<void> {
         WATCH_INBOX: 'false',
         LOG_LEVEL: 'warn',
       });
-      const service = new Service(config, createLogger({ ...config.log, destination: process.stderr }));
+      const service = await Service.create(config, createLogger({ ...config.log, destination: process.stderr }));
       const requestsBefore = emulator.stats.received;
       const outcomes: Outcome[] = [];
       const started = process.hrtime.bigint();

@@ -61,7 +61,7 @@ async function timedRun(
     WATCH_INBOX: 'false',
     LOG_LEVEL: 'warn',
   });
-  const service = new Service(config, createLogger({ ...config.log, destination: process.stderr }));
+  const service = await Service.create(config, createLogger({ ...config.log, destination: process.stderr }));
   const started = process.hrtime.bigint();
   const { tally } = await service.runOnce();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;

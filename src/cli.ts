@@ -3,15 +3,8 @@ import { ConfigError, environmentWithDotEnv, loadConfig, redactedConfig, type Co
 import { audioToolsInUse } from './audio/audio-tools.ts';
 import type { Ledger } from './ledger/ledger.ts';
 import { openLedgerOrReason } from './ledger/open-ledger.ts';
-import { runDoctor } from './commands/doctor.ts';
-import { runOnceCommand } from './commands/run-once.ts';
-import { retryCommand } from './commands/retry.ts';
-import { startCommand } from './commands/start.ts';
-import { statusCommand } from './commands/status.ts';
 import { packageVersion } from './commands/version.ts';
 import { emulatorsCli } from './commands/emulators.ts';
-import { purgeCommand } from './commands/purge.ts';
-import { eraseCommand } from './commands/erase.ts';
 import { operatorErrorLine } from './commands/operator-error-line.ts';
 import { redactUrlCredentials } from './observability/redact-url-credentials.ts';
 
@@ -103,26 +96,28 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// Each command's module is loaded when it runs: a processor never loads what only `doctor`,
+// `purge` or `erase` use (the SDKs of integrations it is not configured for among them).
 async function runCommand(command: string, args: { values: { once?: boolean; json?: boolean; failed?: boolean; fix?: boolean; 'dry-run'?: boolean; caller?: string }; positionals: string[] }, config: Config): Promise<number> {
   switch (command) {
     case 'start':
-      return startCommand(config);
+      return (await import('./commands/start.ts')).startCommand(config);
     case 'run':
       if (!args.values.once) {
         console.error('recpipe run: only `run --once` exists; use `recpipe start` to keep running');
         return 2;
       }
-      return runOnceCommand(config);
+      return (await import('./commands/run-once.ts')).runOnceCommand(config);
     case 'status':
-      return withLedger(config, (ledger) => statusCommand(ledger, { json: args.values.json === true }));
+      return withLedger(config, async (ledger) => (await import('./commands/status.ts')).statusCommand(ledger, { json: args.values.json === true }));
     case 'retry':
-      return withLedger(config, (ledger) => retryCommand(ledger, config, { ids: args.positionals, failed: args.values.failed === true }));
+      return withLedger(config, async (ledger) => (await import('./commands/retry.ts')).retryCommand(ledger, config, { ids: args.positionals, failed: args.values.failed === true }));
     case 'doctor':
-      return runDoctor(config, { fix: args.values.fix === true });
+      return (await import('./commands/doctor.ts')).runDoctor(config, { fix: args.values.fix === true });
     case 'purge':
-      return purgeCommand(config, { dryRun: args.values['dry-run'] === true });
+      return (await import('./commands/purge.ts')).purgeCommand(config, { dryRun: args.values['dry-run'] === true });
     case 'erase':
-      return withLedger(config, (ledger) => eraseCommand(ledger, config, { caller: args.values.caller }));
+      return withLedger(config, async (ledger) => (await import('./commands/erase.ts')).eraseCommand(ledger, config, { caller: args.values.caller }));
     case 'config':
       console.log(JSON.stringify({ ...(redactedConfig(config) as object), audioToolsInUse: audioToolsInUse() }, null, 2));
       return 0;

@@ -74,7 +74,7 @@ async function demo(): Promise<number> {
   console.log(`demo: emulators of OpenAI ${openaiServer.url}, Notion ${notionServer.url}, Slack ${slackServer.url}`);
   console.log(`demo: sample recordings copied to ${config.paths.inboxDir}\n`);
 
-  const service = new Service(config, log);
+  const service = await Service.create(config, log);
   try {
     const { tally } = await service.runOnce((outcome) => console.log(outcomeLine(outcome)));
     const s = tally.summary('run');

@@ -8,8 +8,7 @@ import { createHttpApp } from './http/http-app.ts';
 import { Readiness } from './http/readiness.ts';
 import { InboxHandler } from './inbox/inbox-handler.ts';
 import { InboxRefusals } from './inbox/inbox-refusals.ts';
-import { SftpHandler } from './sftp/sftp-handler.ts';
-import { SftpPoller } from './sftp/sftp-poller.ts';
+import type { SftpPoller } from './sftp/sftp-poller.ts';
 import { WalkPlanner } from './sftp/walk-planner.ts';
 import { SourceHealth } from './sftp/source-health.ts';
 import type { Ledger } from './ledger/ledger.ts';
@@ -22,8 +21,7 @@ import { routeFailure } from './pipeline/route-failure.ts';
 import { RunTally } from './pipeline/run-tally.ts';
 import type { SourceHandler } from './pipeline/source-handler.ts';
 import { FilesPublisher } from './publish/files-publisher.ts';
-import { NotionPublisher } from './publish/notion/notion-publisher.ts';
-import { SlackNotifier } from './publish/slack/slack-notifier.ts';
+import { loadIntegrations, type Integrations } from './integrations.ts';
 import type { Notifier } from './publish/notifier.ts';
 import type { Publisher } from './publish/publisher.ts';
 import type { SourceKind } from './recording.ts';
@@ -77,10 +75,16 @@ export class Service {
   /** The pipeline's "pick up pending rows now" listeners (the console's retry calls them). */
   private readonly resumeListeners = new Set<() => void>();
 
-  constructor(
+  /** The service for `config`, with the integrations it configures loaded (and only those). */
+  static async create(config: Config, log: Logger, overrides: ServiceOverrides = {}): Promise<Service> {
+    return new Service(config, log, overrides, await loadIntegrations(config));
+  }
+
+  private constructor(
     readonly config: Config,
     readonly log: Logger,
-    overrides: ServiceOverrides = {},
+    overrides: ServiceOverrides,
+    private readonly integrations: Integrations,
   ) {
     this.ledger = overrides.ledger ?? new SqliteLedger(config.paths.sqlitePath);
     this.transcriber =
@@ -94,7 +98,7 @@ export class Service {
     this.publishers = overrides.publishers ?? this.buildPublishers();
     this.notifier =
       overrides.notifier ??
-      (config.slack ? new SlackNotifier({ ...config.slack, metrics: this.metrics, logger: log.child({ component: 'slack' }) }) : undefined);
+      (config.slack && integrations.slack ? new integrations.slack.SlackNotifier({ ...config.slack, metrics: this.metrics, logger: log.child({ component: 'slack' }) }) : undefined);
     this.gate = new ServiceGate({
       probes: this.serviceProbes(overrides.transcriber === undefined),
       intervalMs: config.service.checkIntervalMs,
@@ -103,7 +107,8 @@ export class Service {
       metrics: this.metrics,
     });
     this.handlers = { inbox: new InboxHandler(config.paths.inboxDir) };
-    if (config.sftp) {
+    if (config.sftp && integrations.sftp) {
+      const { SftpPoller, SftpHandler } = integrations.sftp;
       this.sftpHealth = new SourceHealth('sftp', {
         log: log.child({ component: 'sftp' }),
         notifier: this.notifier,
@@ -142,9 +147,9 @@ export class Service {
     // right after the files: the console finds a recording only once its transcript file exists
     const index = this.ledger.recordingIndex?.();
     if (index) publishers.push(new SearchIndexPublisher(index));
-    if (config.notion) {
+    if (config.notion && this.integrations.notion) {
       publishers.push(
-        new NotionPublisher({
+        new this.integrations.notion.NotionPublisher({
           ...config.notion,
           timeZone: config.five9.timeZone,
           metrics: this.metrics,

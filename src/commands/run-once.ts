@@ -17,7 +17,7 @@ export async function runOnceCommand(config: Config): Promise<number> {
     console.error(`recpipe: ledger: ${ledger.message}`);
     return isTransient(ledger) ? 1 : 2;
   }
-  const service = new Service(config, log, { ledger });
+  const service = await Service.create(config, log, { ledger });
   try {
     const { tally, sourceErrors, paused } = await service.runOnce((outcome) => console.log(outcomeLine(outcome)));
     for (const error of sourceErrors) console.log(`source failed  ${error}`);

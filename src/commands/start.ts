@@ -19,7 +19,7 @@ export async function startCommand(config: Config): Promise<number> {
     console.error(`recpipe: ledger: ${ledger.message}`);
     return isTransient(ledger) ? 1 : 2;
   }
-  const service = new Service(config, log, { ledger });
+  const service = await Service.create(config, log, { ledger });
   const stop = new AbortController();
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {

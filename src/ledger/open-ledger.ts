@@ -1,7 +1,6 @@
 import type { Config } from '../config.ts';
 import { PermanentError, TransientError } from '../errors.ts';
 import type { Ledger } from './ledger.ts';
-import { PgLedger } from './pg-ledger.ts';
 import { SqliteLedger } from './sqlite-ledger.ts';
 
 /**
@@ -15,6 +14,8 @@ export async function openLedger(
   hooks: { onLeaseLost?: (seq: number) => void; maxHeld?: number } = {},
 ): Promise<Ledger> {
   if (!config.databaseUrl) return new SqliteLedger(config.paths.sqlitePath);
+  // loaded only for PostgreSQL: a SQLite installation never loads the pg driver
+  const { PgLedger } = await import('./pg-ledger.ts');
   return PgLedger.connect({
     connectionString: config.databaseUrl,
     role,

@@ -72,7 +72,7 @@ tools.describe('web console in headless Chromium (real service, OpenAI emulator)
       },
       { serves: true },
     );
-    service = new Service(config, createLogger({ ...config.log, destination: process.stderr }));
+    service = await Service.create(config, createLogger({ ...config.log, destination: process.stderr }));
     running = service.start(stop.signal);
     base = `http://127.0.0.1:${port}`;
     await waitFor('the HTTP server', async () => (await fetch(`${base}/health`).catch(() => undefined))?.ok === true, 20_000);

@@ -37,7 +37,7 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-function serviceFor(dataDir: string, env: Record<string, string> = {}): Service {
+async function serviceFor(dataDir: string, env: Record<string, string> = {}): Promise<Service> {
   const config = loadConfig({
     DATA_DIR: dataDir,
     OPENAI_API_KEY: 'sk-test',
@@ -48,7 +48,7 @@ function serviceFor(dataDir: string, env: Record<string, string> = {}): Service 
     RETRY_BASE_DELAY_MS: '20',
     ...env,
   });
-  return new Service(config, createLogger({ ...config.log, destination: process.stderr }));
+  return await Service.create(config, createLogger({ ...config.log, destination: process.stderr }));
 }
 
 describe('the inbox touches nothing outside itself', () => {
@@ -69,7 +69,7 @@ describe('the inbox touches nothing outside itself', () => {
     await writeFile(oddName, await readFile(path.join(inbox, 'plain.wav')));
     const requestsBefore = emulator.stats.received;
 
-    const service = serviceFor(dataDir, { WATCH_INBOX: 'false' });
+    const service = await serviceFor(dataDir, { WATCH_INBOX: 'false' });
     const outcomes: Outcome[] = [];
     await service.runOnce((o) => outcomes.push(o));
     const refused = (await service.metrics.filesRefused.get()).values;
@@ -140,7 +140,7 @@ describe('a writer that pauses longer than INBOX_STABLE_MS', () => {
     const fullBytes = await readFile(full);
     // every transcription request takes 2.5 s, longer than the writer's pause
     emulator.faults.delayMs = 2500;
-    const service = serviceFor(dataDir, { INBOX_STABLE_MS: '300', INBOX_RESCAN_INTERVAL_MS: '60000', HTTP_PORT: String(await freePort()) });
+    const service = await serviceFor(dataDir, { INBOX_STABLE_MS: '300', INBOX_RESCAN_INTERVAL_MS: '60000', HTTP_PORT: String(await freePort()) });
     const stop = new AbortController();
     // a symlinked folder in the watched inbox, and a file landing behind it while watching
     const outside = path.join(root, 'paused-outside');

@@ -93,7 +93,7 @@ describe('insights are asked once per recording (real ledger; a real child proce
         return files.publish(doc);
       },
     };
-    const first = new Service(config, log, { publishers: [flaky] });
+    const first = await Service.create(config, log, { publishers: [flaky] });
     try {
       const { tally } = await first.runOnce();
       expect(tally.failedCount).toBe(1);
@@ -104,7 +104,7 @@ describe('insights are asked once per recording (real ledger; a real child proce
 
     expect((await runRecpipe(['retry', '--failed'], env, root)).code).toBe(0);
     failing = false;
-    const second = new Service(config, log, { publishers: [flaky] });
+    const second = await Service.create(config, log, { publishers: [flaky] });
     try {
       const { tally } = await second.runOnce();
       expect(tally.summary('run').succeeded).toBe(1);

@@ -65,7 +65,7 @@ describe('talk metrics and insights through the whole pipeline (real ffmpeg, the
       LOG_LEVEL: 'warn',
       ...env,
     });
-    const service = new Service(config, createLogger({ ...config.log, destination: process.stderr }));
+    const service = await Service.create(config, createLogger({ ...config.log, destination: process.stderr }));
     const outcomes: Outcome[] = [];
     try {
       const { tally } = await service.runOnce((outcome) => outcomes.push(outcome));

@@ -37,7 +37,7 @@ describe('retention and erasure (real files, SQLite, the Notion emulator behind 
   const ids: Record<'renewals' | 'sales', string> = { renewals: '', sales: '' };
 
   const runOnce = async (): Promise<Outcome[]> => {
-    const service = new Service(config, createLogger({ ...config.log, destination: process.stderr }));
+    const service = await Service.create(config, createLogger({ ...config.log, destination: process.stderr }));
     const outcomes: Outcome[] = [];
     try {
       await service.runOnce((o) => outcomes.push(o));

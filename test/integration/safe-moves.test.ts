@@ -55,7 +55,7 @@ describe('moves that cannot lose a file: the ledger write after a move fails (re
     loadConfig({ DATA_DIR: dataDir, OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: running.url, WATCH_INBOX: 'false', DISK_FREE_MIN_MB: '1' });
 
   async function runOnce(dataDir: string, ledger?: Ledger) {
-    const service = new Service(configFor(dataDir), log, ledger ? { ledger } : {});
+    const service = await Service.create(configFor(dataDir), log, ledger ? { ledger } : {});
     try {
       return (await service.runOnce()).tally.summary('run');
     } finally {

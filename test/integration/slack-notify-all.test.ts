@@ -50,7 +50,7 @@ describe('SLACK_NOTIFY (Slack emulator behind the real SDK)', () => {
       ...(notify ? { SLACK_NOTIFY: notify } : {}),
     });
     const before = slack.messages().length;
-    const service = new Service(config, createLogger({ ...config.log, destination: process.stderr }));
+    const service = await Service.create(config, createLogger({ ...config.log, destination: process.stderr }));
     try {
       await service.runOnce();
     } finally {

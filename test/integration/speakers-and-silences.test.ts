@@ -50,7 +50,7 @@ describe('speakers and silence cutting (real ffmpeg, the OpenAI emulator through
       LOG_LEVEL: 'warn',
       ...env,
     });
-    const service = new Service(config, createLogger({ ...config.log, destination: process.stderr }));
+    const service = await Service.create(config, createLogger({ ...config.log, destination: process.stderr }));
     const outcomes: Outcome[] = [];
     const before = emulator.stats.received;
     try {

@@ -2,7 +2,7 @@
 # Build: docker build -t recpipe .
 # Run:   docker run -d --env-file .env -v recpipe-data:/data -p 127.0.0.1:9464:9464 recpipe
 
-FROM node:22-bookworm-slim AS deps
+FROM node:22-bookworm-slim AS build
 WORKDIR /app
 # better-sqlite3 and ssh2 build native addons when no prebuilt binary can be fetched
 RUN apt-get update \
@@ -10,20 +10,26 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 # --omit=optional: the optional deps are the npm-shipped ffmpeg/ffprobe (~140 MB) for machines
-# without one; this image installs Debian's ffmpeg below, which also encodes GSM (libgsm)
-RUN npm ci --omit=dev --omit=optional --no-audit --no-fund
+# without one; this image installs Debian's ffmpeg below, which also encodes GSM (libgsm).
+# The dev dependencies (TypeScript) are needed for the build and pruned after it.
+RUN npm ci --omit=optional --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+# .dockerignore keeps src/emulators/, src/demo.ts and test/ out: production code never imports them
+COPY src ./src
+COPY streams ./streams
+# the image runs the compiled JavaScript (dist/), about 50 MB less memory than the sources
+# through tsx; no TypeScript source or dev dependency is left in it
+RUN npm run build && npm prune --omit=dev --omit=optional --no-audit --no-fund
 
 FROM node:22-bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ffmpeg tini \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY bin ./bin
-# .dockerignore keeps src/emulators/, src/demo.ts and test/ out: production code never imports them
-COPY src ./src
-COPY streams ./streams
 
 RUN groupadd --system recpipe && useradd --system --gid recpipe --home-dir /data recpipe \
  && mkdir -p /data && chown recpipe:recpipe /data

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,9 +8,13 @@ import { createOpenAiEmulator } from '../src/emulators/openai-emulator.ts';
 
 /** Call lengths in minutes; BENCH_MEMORY_MINUTES=30,120 picks fewer. */
 const MINUTES = (process.env.BENCH_MEMORY_MINUTES ?? '30,120,240').split(',').map(Number);
-const CHILD = fileURLToPath(new URL('./memory-child.ts', import.meta.url));
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const PROBE = fileURLToPath(new URL('./memory-probe.mjs', import.meta.url));
+
+type Runtime = 'dist' | 'tsx';
 
 interface Peak {
+  runtime: Runtime;
   minutes: number;
   fileBytes: number;
   maxRssBytes: number;
@@ -19,33 +23,40 @@ interface Peak {
 
 /**
  * Peak RSS of the service for one stereo 16-bit PCM call (8 kHz, ~1.9 MB per minute) of 30 min,
- * 2 h and 4 h, each run alone through the whole pipeline (`runOnce`, OpenAI emulator in this
- * process, the service in a child). Target: < 150 MB at 2 h, and flat in the call's length.
+ * 2 h and 4 h, each run alone through the whole pipeline: `recpipe run --once` in a child process
+ * on the compiled build (what production runs; built first), the OpenAI emulator in this process.
+ * Side by side, the first length again on the TypeScript sources through tsx (the baseline: what
+ * runs without a build). Target: < 150 MB at 2 h, and flat in the call's length.
  */
 export async function memoryBench(): Promise<void> {
+  await build();
   const root = await mkdtemp(path.join(tmpdir(), 'recpipe-bench-memory-'));
   const emulator = createOpenAiEmulator();
   const server = await emulator.start();
   const peaks: Peak[] = [];
+  const runs: Array<[Runtime, number]> = [...MINUTES.map((minutes): [Runtime, number] => ['dist', minutes]), ['tsx', MINUTES[0]!]];
   try {
-    for (const minutes of MINUTES) {
-      const dataDir = path.join(root, `data-${minutes}`);
+    for (const [runtime, minutes] of runs) {
+      const dataDir = path.join(root, `data-${runtime}-${minutes}`);
       const inbox = path.join(dataDir, 'inbox');
       await mkdir(inbox, { recursive: true });
       const file = path.join(inbox, `call-${minutes}min.wav`);
       await writeStereoCall(file, minutes * 60);
       const fileBytes = (await stat(file)).size;
-      const result = await runChild({ DATA_DIR: dataDir, OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: server.url, AGENT_CHANNEL: 'left' });
-      if (result.succeeded !== 1) throw new Error(`${minutes} min call did not succeed: ${JSON.stringify(result)}`);
-      peaks.push({ minutes, fileBytes, maxRssBytes: result.maxRssBytes, rssAtStart: result.rssAtStart });
-      console.log(`${String(minutes).padStart(4)} min stereo PCM (${mb(fileBytes)} MB file): peak RSS ${mb(result.maxRssBytes)} MB (${mb(result.rssAtStart)} MB after start-up, +${mb(result.maxRssBytes - result.rssAtStart)} MB for the call; peak Buffers ${mb(result.sampledPeaks.arrayBuffers)} MB, heap ${mb(result.sampledPeaks.heapUsed)} MB)`);
+      const out = path.join(root, `peak-${runtime}-${minutes}.json`);
+      const result = await runChild(runtime, out, { DATA_DIR: dataDir, OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: server.url, AGENT_CHANNEL: 'left' });
+      peaks.push({ runtime, minutes, fileBytes, maxRssBytes: result.maxRssBytes, rssAtStart: result.rssAtStart });
+      console.log(`${runtime.padEnd(4)} ${String(minutes).padStart(4)} min stereo PCM (${mb(fileBytes)} MB file): peak RSS ${mb(result.maxRssBytes)} MB (${mb(result.rssAtStart)} MB at start, +${mb(result.maxRssBytes - result.rssAtStart)} MB for loading and the call; peak Buffers ${mb(result.sampledPeaks.arrayBuffers)} MB, heap ${mb(result.sampledPeaks.heapUsed)} MB)`);
       await rm(dataDir, { recursive: true, force: true });
     }
-    const first = peaks[0];
-    const last = peaks[peaks.length - 1];
+    const compiled = peaks.filter((peak) => peak.runtime === 'dist');
+    const first = compiled[0];
+    const last = compiled[compiled.length - 1];
     if (first && last && first !== last) {
-      console.log(`ratio peak RSS ${last.minutes} min / ${first.minutes} min: ${(last.maxRssBytes / first.maxRssBytes).toFixed(2)}× (file ${(last.fileBytes / first.fileBytes).toFixed(0)}×)`);
+      console.log(`ratio peak RSS ${last.minutes} min / ${first.minutes} min (dist): ${(last.maxRssBytes / first.maxRssBytes).toFixed(2)}× (file ${(last.fileBytes / first.fileBytes).toFixed(0)}×)`);
     }
+    const baseline = peaks.find((peak) => peak.runtime === 'tsx');
+    if (first && baseline) console.log(`ratio peak RSS dist / tsx at ${first.minutes} min: ${(first.maxRssBytes / baseline.maxRssBytes).toFixed(2)}×`);
   } finally {
     await server.close();
     await rm(root, { recursive: true, force: true });
@@ -60,21 +71,28 @@ async function writeStereoCall(file: string, seconds: number): Promise<void> {
 }
 
 interface ChildResult {
+  code: number;
   maxRssBytes: number;
   rssAtStart: number;
   sampledPeaks: { rss: number; heapUsed: number; external: number; arrayBuffers: number };
-  succeeded: number;
-  failed: number;
 }
 
-async function runChild(env: Record<string, string>): Promise<ChildResult> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+/** `npm run build`: the memory that counts is the compiled build's. */
+async function build(): Promise<void> {
+  const child = spawn('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
   const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
-  const line = out.trim().split('\n').pop() ?? '';
-  if (code !== 0 || !line.startsWith('{')) throw new Error(`memory child exited ${code}: ${out}`);
-  return JSON.parse(line) as ChildResult;
+  if (code !== 0) throw new Error(`npm run build exited ${code}`);
+}
+
+/** `recpipe run --once` (exit 0: every recording succeeded) with the memory probe preloaded. */
+async function runChild(runtime: Runtime, out: string, env: Record<string, string>): Promise<ChildResult> {
+  const child = spawn(process.execPath, ['--import', PROBE, path.join(ROOT, 'bin/recpipe.js'), 'run', '--once'], {
+    env: { ...process.env, ...env, RECPIPE_RUNTIME: runtime, BENCH_MEMORY_OUT: out, WATCH_INBOX: 'false', INBOX_STABLE_MS: '0', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+  if (code !== 0) throw new Error(`recpipe run --once (${runtime}) exited ${code}: the call did not succeed`);
+  return JSON.parse(await readFile(out, 'utf8')) as ChildResult;
 }
 
 function mb(bytes: number): string {

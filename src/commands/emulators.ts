@@ -4,8 +4,9 @@ interface EmulatorsModule {
 }
 
 // A computed specifier: the emulators are development tools, absent from the production image,
-// so nothing may load them statically.
-const MODULE = new URL('../emulators/emulators-command.ts', import.meta.url);
+// so nothing may load them statically. Same extension as this module: .ts from the sources, .js
+// from the compiled build.
+const MODULE = new URL(`../emulators/emulators-command${import.meta.url.endsWith('.js') ? '.js' : '.ts'}`, import.meta.url);
 
 /** `recpipe emulators [--openai-port N] [--notion-port N] [--slack-port N]`: runs until SIGINT/SIGTERM. */
 export async function emulatorsCli(

@@ -1,7 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
-/** The package version, read from package.json next to the sources (there is no build step). */
+// package.json is two folders up from the sources (src/commands/) and three from the compiled
+// build (dist/src/commands/)
+const MANIFESTS = ['../../package.json', '../../../package.json'].map((relative) => new URL(relative, import.meta.url));
+
+/** The package version, read from the package.json of this installation. */
 export function packageVersion(): string {
-  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+  const file = MANIFESTS.find((url) => existsSync(url));
+  if (!file) return 'unknown';
+  const manifest = JSON.parse(readFileSync(file, 'utf8')) as { version?: string };
   return manifest.version ?? 'unknown';
 }

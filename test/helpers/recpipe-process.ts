@@ -20,8 +20,13 @@ export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
 
 /** Runs `recpipe <args>` to completion. */
 export function runRecpipe(args: string[], env: Record<string, string>, cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return runRecpipeAt(BIN, args, env, cwd);
+}
+
+/** Runs the `recpipe` entry point at `bin` (another installation's) to completion. */
+export function runRecpipeAt(bin: string, args: string[], env: Record<string, string>, cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, ...args], { cwd, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

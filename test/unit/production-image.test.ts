@@ -1,32 +1,11 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { COMPILED, imageFiles, ROOT } from '../helpers/image-files.ts';
 
-// What the Dockerfile copies (bin/, src/, streams/) minus .dockerignore, against the imports
-// the production entry point really reaches: the image must hold every one of them.
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const COPIED = ['bin', 'src', 'streams'];
-
-function ignoredPatterns(): RegExp[] {
-  return readFileSync(path.join(ROOT, '.dockerignore'), 'utf8')
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('#'))
-    .map((pattern) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}(/|$)`));
-}
-
-function filesIn(dir: string): string[] {
-  return readdirSync(path.join(ROOT, dir), { withFileTypes: true, recursive: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => path.relative(ROOT, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'));
-}
-
-/** The files the production image holds, relative to the project root. */
-function imageFiles(): Set<string> {
-  const ignored = ignoredPatterns();
-  return new Set(COPIED.flatMap(filesIn).filter((file) => !ignored.some((pattern) => pattern.test(file))));
-}
+// The sources the Dockerfile's build stage compiles into the dist/ the image runs, against the
+// imports the production entry point really reaches: the build must hold every one of them.
+// test/integration/compiled-build.test.ts builds and runs that layout.
 
 const IMPORT = /\b(?:import|export)\s[^;'"]*?\bfrom\s*['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)|\bimport\s+['"]([^'"]+)['"]/g;
 
@@ -58,9 +37,10 @@ describe('the production image', () => {
     expect(image.has('streams/pipeline.ts')).toBe(true);
   });
 
-  it('holds every file `recpipe` (bin/recpipe.js) can load', () => {
-    const needed = reachable('bin/recpipe.js');
-    expect(needed.has('src/cli.ts')).toBe(true);
+  it('holds every file `recpipe` (bin/recpipe.js, running dist/src/cli.js) can load', () => {
+    expect(readFileSync(path.join(ROOT, 'bin/recpipe.js'), 'utf8')).toContain("'../dist/src/cli.js'");
+    const needed = reachable('src/cli.ts');
+    expect(needed.has('src/commands/start.ts')).toBe(true);
     expect(needed.has('streams/pipeline.ts')).toBe(true);
     expect([...needed].filter((file) => !image.has(file))).toEqual([]);
   });
@@ -71,11 +51,15 @@ describe('the production image', () => {
     expect(missing.some((file) => file.startsWith('src/emulators/'))).toBe(true);
   });
 
-  it('the Dockerfile copies no test fixtures', () => {
-    const copies = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8')
-      .split('\n')
-      .filter((line) => /^COPY\s/.test(line) && !line.includes('--from='));
+  it('the Dockerfile copies no test fixtures, and the image gets only the build, bin/ and package.json', () => {
+    const lines = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8').split('\n');
+    const copies = lines.filter((line) => /^COPY\s/.test(line) && !line.includes('--from='));
     expect(copies.filter((line) => /\btest\b|emulators|demo/.test(line))).toEqual([]);
-    expect(copies.map((line) => line.split(/\s+/)[1]).filter((source) => source && !['package.json', ...COPIED].includes(source))).toEqual([]);
+    const sources = copies.flatMap((line) => line.trim().split(/\s+/).slice(1, -1));
+    expect(sources.filter((source) => !['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'bin', ...COMPILED].includes(source))).toEqual([]);
+    // the final stage: no TypeScript source, only the compiled build and the entry point
+    const final = lines.slice(lines.findLastIndex((line) => /^FROM\s/.test(line)));
+    const finalCopies = final.filter((line) => /^COPY\s/.test(line)).map((line) => line.trim().split(/\s+/).slice(1).join(' '));
+    expect(finalCopies).toEqual(['--from=build /app/node_modules ./node_modules', '--from=build /app/dist ./dist', 'package.json ./', 'bin ./bin']);
   });
 });

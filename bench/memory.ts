@@ -46,7 +46,7 @@ export async function memoryBench(): Promise<void> {
       const out = path.join(root, `peak-${runtime}-${minutes}.json`);
       const result = await runChild(runtime, out, { DATA_DIR: dataDir, OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: server.url, AGENT_CHANNEL: 'left' });
       peaks.push({ runtime, minutes, fileBytes, maxRssBytes: result.maxRssBytes, rssAtStart: result.rssAtStart });
-      console.log(`${runtime.padEnd(4)} ${String(minutes).padStart(4)} min stereo PCM (${mb(fileBytes)} MB file): peak RSS ${mb(result.maxRssBytes)} MB (${mb(result.rssAtStart)} MB at start, +${mb(result.maxRssBytes - result.rssAtStart)} MB for loading and the call; peak Buffers ${mb(result.sampledPeaks.arrayBuffers)} MB, heap ${mb(result.sampledPeaks.heapUsed)} MB)`);
+      console.log(`${runtime.padEnd(4)} ${String(minutes).padStart(4)} min stereo PCM (${mb(fileBytes)} MB file): peak RSS ${mb(result.maxRssBytes)} MB (${mb(result.rssAtStart)} MB at start, +${mb(result.maxRssBytes - result.rssAtStart)} MB for loading and the call; peak Buffers ${mb(result.sampledPeaks.arrayBuffers)} MB, heap ${mb(result.sampledPeaks.heapUsed)} MB; getrusage's maxRSS ${mb(result.getrusageMaxRssBytes)} MB counts the bench at fork)`);
       await rm(dataDir, { recursive: true, force: true });
     }
     const compiled = peaks.filter((peak) => peak.runtime === 'dist');
@@ -72,7 +72,10 @@ async function writeStereoCall(file: string, seconds: number): Promise<void> {
 
 interface ChildResult {
   code: number;
+  /** VmHWM: the service's own peak. */
   maxRssBytes: number;
+  /** getrusage's, which includes the bench's RSS at fork time: printed to show the difference. */
+  getrusageMaxRssBytes: number;
   rssAtStart: number;
   sampledPeaks: { rss: number; heapUsed: number; external: number; arrayBuffers: number };
 }

@@ -63,14 +63,26 @@ describe('the compiled build, laid out as in the production image', () => {
     expect(result.stdout.trim()).toBe(manifest.version);
   });
 
-  it('processes a recording end to end (`run --once`)', async () => {
+  it('processes a recording end to end (`run --once`), loading no SDK of an integration it is not configured for', async () => {
     const dataDir = path.join(root, 'data');
     await mkdir(path.join(dataDir, 'inbox'), { recursive: true, mode: 0o700 });
     await writeTestAudio(path.join(dataDir, 'inbox', 'call.wav'), { seconds: 3, seed: 5 });
-    const result = await runRecpipeAt(bin(), ['run', '--once'], { DATA_DIR: dataDir, OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: openai.url, WATCH_INBOX: 'false', INBOX_STABLE_MS: '0' }, root);
+    // lists, as the process exits, the npm packages it loaded (the SDKs are CommonJS)
+    const loadedFile = path.join(root, 'loaded.json');
+    const probe = path.join(root, 'loaded-probe.mjs');
+    await writeFile(
+      probe,
+      `import { createRequire } from 'node:module';\nimport { writeFileSync } from 'node:fs';\nconst require = createRequire(import.meta.url);\n` +
+        `process.once('exit', () => writeFileSync(${JSON.stringify(loadedFile)}, JSON.stringify(Object.keys(require.cache))));\n`,
+    );
+    const env = { DATA_DIR: dataDir, OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: openai.url, WATCH_INBOX: 'false', INBOX_STABLE_MS: '0', NODE_OPTIONS: `--import=${probe}` };
+    const result = await runRecpipeAt(bin(), ['run', '--once'], env, root);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/1 done, 0 failed/);
     expect((await readdir(path.join(dataDir, 'transcripts'))).filter((file) => file.endsWith('.json'))).toHaveLength(1);
+    const packages = new Set((JSON.parse(await readFile(loadedFile, 'utf8')) as string[]).map((file) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1]));
+    expect(packages.has('better-sqlite3')).toBe(true);
+    for (const sdk of ['ssh2-sftp-client', 'ssh2', '@notionhq/client', '@slack/web-api', 'pg']) expect(packages.has(sdk), sdk).toBe(false);
   });
 
   it('says the emulators are not installed (the image leaves them out)', async () => {

@@ -9,10 +9,11 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
-# --omit=optional: the optional deps are the npm-shipped ffmpeg/ffprobe (~140 MB) for machines
-# without one; this image installs Debian's ffmpeg below, which also encodes GSM (libgsm).
-# The dev dependencies (TypeScript) are needed for the build and pruned after it.
-RUN npm ci --omit=optional --no-audit --no-fund
+# everything, optional ones included: TypeScript's compiler is a native binary in an optional,
+# per-platform package. The dev dependencies and the optional ones (the npm-shipped ffmpeg/ffprobe,
+# ~140 MB, for machines without one; this image installs Debian's ffmpeg below, which also
+# encodes GSM) are pruned after the build.
+RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 # .dockerignore keeps src/emulators/, src/demo.ts and test/ out: production code never imports them
 COPY src ./src

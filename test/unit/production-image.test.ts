@@ -51,6 +51,17 @@ describe('the production image', () => {
     expect(missing.some((file) => file.startsWith('src/emulators/'))).toBe(true);
   });
 
+  it('the build stage installs the TypeScript compiler it builds with, and prunes what production does not run', () => {
+    const dockerfile = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
+    const build = dockerfile.slice(0, dockerfile.lastIndexOf('\nFROM '));
+    // typescript's compiler is a native binary in an optional per-platform package
+    const typescript = JSON.parse(readFileSync(path.join(ROOT, 'node_modules/typescript/package.json'), 'utf8')) as { optionalDependencies?: object };
+    const install = /^RUN npm ci\b.*$/m.exec(build)?.[0];
+    expect(install).toBeDefined();
+    if (typescript.optionalDependencies) expect(install).not.toMatch(/--omit=(optional|dev)/);
+    expect(build).toMatch(/^RUN npm run build && npm prune --omit=dev --omit=optional\b/m);
+  });
+
   it('the Dockerfile copies no test fixtures, and the image gets only the build, bin/ and package.json', () => {
     const lines = readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8').split('\n');
     const copies = lines.filter((line) => /^COPY\s/.test(line) && !line.includes('--from='));

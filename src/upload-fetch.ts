@@ -10,7 +10,18 @@
  * a redirect now fails the request with a network error (retried, then failed with the reason)
  * instead of being followed. Requests without a body (or with a string body) are left as they are.
  */
-export const uploadFetch: typeof fetch = (input, init) => fetch(input, uploads(init?.body) ? { ...init, redirect: 'error' } : init);
+export const uploadFetch: typeof fetch = async (input, init) => {
+  if (!uploads(init?.body)) return fetch(input, init);
+  try {
+    return await fetch(input, { ...init, redirect: 'error' });
+  } catch (error) {
+    // undici says only "fetch failed", its cause "unexpected redirect": say what to change
+    if ((error as Error).cause instanceof Error && ((error as Error).cause as Error).message === 'unexpected redirect') {
+      throw new TypeError('the server answered the upload with a redirect, which uploads do not follow: set the base URL to the address it redirects to', { cause: error });
+    }
+    throw error;
+  }
+};
 
 function uploads(body: RequestInit['body'] | undefined): boolean {
   return body instanceof ReadableStream || body instanceof FormData || body instanceof Blob;

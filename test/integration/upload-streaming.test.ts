@@ -13,6 +13,7 @@ import { NotionApi } from '../../src/publish/notion/notion-api.ts';
 import { RateLimiter } from '../../src/publish/notion/rate-limiter.ts';
 import { OpenAiTranscriber } from '../../src/transcribe/openai-transcriber.ts';
 import { uploadFetch } from '../../src/upload-fetch.ts';
+import { TransientError } from '../../src/errors.ts';
 
 // An upload must leave as it is read from disk: Node's fetch keeps a whole copy of a streamed
 // body unless the request is sent uncloned (src/upload-fetch.ts). Measured where it shows: when
@@ -127,5 +128,35 @@ describe('uploads stream from disk without a copy in memory', () => {
     await response.text();
     expect(sink.received.at(-1)).toBe(FILE_BYTES);
     expect(lastHeld()).toBeGreaterThan(FILE_BYTES * 0.75);
+  });
+});
+
+describe('a server that redirects an upload', () => {
+  it('fails the request with a classified, retryable error naming the redirect, and sends nothing twice', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'recpipe-upload-redirect-'));
+    const file = path.join(dir, 'chunk.flac');
+    await writeFile(file, randomBytes(256 * 1024));
+    let requests = 0;
+    const server = createServer((req, res) => {
+      requests++;
+      req.resume();
+      req.on('end', () => res.writeHead(307, { location: '/v1/somewhere-else/audio/transcriptions' }).end());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+      const transcriber = new OpenAiTranscriber({ apiKey: 'sk-test', baseURL: url, model: 'whisper-1' });
+      const error = await transcriber.transcribe({ filePath: file, durationSeconds: 1 }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(TransientError);
+      expect((error as Error).message).toMatch(/answered the upload with a redirect.*set the base URL/);
+      expect(requests).toBe(1);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -25,8 +25,13 @@ export function runRecpipe(args: string[], env: Record<string, string>, cwd: str
 
 /** Runs the `recpipe` entry point at `bin` (another installation's) to completion. */
 export function runRecpipeAt(bin: string, args: string[], env: Record<string, string>, cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return runToEnd(process.execPath, [bin, ...args], childEnv(env), cwd);
+}
+
+/** Runs `command` to completion with its output collected. */
+export function runToEnd(command: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readFile, readdir, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOpenAiEmulator, type RunningOpenAiEmulator } from '../../src/emulators/openai-emulator.ts';
 import { COMPILED, imageFiles, ROOT } from '../helpers/image-files.ts';
-import { runRecpipeAt } from '../helpers/recpipe-process.ts';
+import { runRecpipeAt, runToEnd } from '../helpers/recpipe-process.ts';
 import { writeTestAudio } from '../helpers/test-audio.ts';
 
 // The production image's layout, built the way its Dockerfile builds it (the sources minus
@@ -19,15 +18,9 @@ const emulator = createOpenAiEmulator({ apiKey: 'sk-test' });
 let openai: RunningOpenAiEmulator;
 const bin = () => path.join(app, 'bin/recpipe.js');
 
-function build(cwd: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const tsc = spawn(path.join(ROOT, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.build.json'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    tsc.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    tsc.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    tsc.once('error', reject);
-    tsc.once('close', (code) => (code === 0 ? resolve() : reject(new Error(`npm run build (tsc) exited ${code}: ${output}`))));
-  });
+async function build(cwd: string): Promise<void> {
+  const tsc = await runToEnd(path.join(ROOT, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.build.json'], process.env, cwd);
+  if (tsc.code !== 0) throw new Error(`npm run build (tsc) exited ${tsc.code}: ${tsc.stdout}${tsc.stderr}`);
 }
 
 /** package.json, bin/, the tsconfigs, node_modules (linked) and the image's sources, built. */

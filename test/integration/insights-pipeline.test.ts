@@ -2,17 +2,15 @@ import { mkdir, mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
 import { createOpenAiEmulator, type OpenAiEmulator, type RunningOpenAiEmulator } from '../../src/emulators/openai-emulator.ts';
 import { createSlackEmulator } from '../../src/emulators/slack-emulator.ts';
-import { Service } from '../../src/main.ts';
-import { createLogger } from '../../src/observability/logger.ts';
 import type { Outcome } from '../../src/pipeline/outcome.ts';
 import type { TranscriptDocument } from '../../src/recording.ts';
 import { cardUtterance } from '../helpers/card-utterances.ts';
 import { seededRandom } from '../helpers/seeded-random.ts';
 import { digitSequences } from '../helpers/spoken-digits.ts';
 import { writeCallAudio, type CallAudioOptions } from '../helpers/test-audio.ts';
+import { serviceOnInbox } from '../helpers/in-process-service.ts';
 
 /**
  * Known turns (seconds): agent 1–6, caller 6.5–10, the agent cuts in at 9–12 (1 s of cross-talk),
@@ -55,17 +53,7 @@ describe('talk metrics and insights through the whole pipeline (real ffmpeg, the
   afterEach(() => emulator.faults.reset());
 
   async function run(dataDir: string, env: Record<string, string>) {
-    const config = loadConfig({
-      DATA_DIR: dataDir,
-      OPENAI_API_KEY: 'sk-test',
-      OPENAI_BASE_URL: running.url,
-      INBOX_STABLE_MS: '0',
-      WATCH_INBOX: 'false',
-      CONCURRENCY: '1',
-      LOG_LEVEL: 'warn',
-      ...env,
-    });
-    const service = await Service.create(config, createLogger({ ...config.log, destination: process.stderr }));
+    const service = await serviceOnInbox(dataDir, running.url, env);
     const outcomes: Outcome[] = [];
     try {
       const { tally } = await service.runOnce((outcome) => outcomes.push(outcome));

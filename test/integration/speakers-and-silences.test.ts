@@ -2,13 +2,11 @@ import { mkdir, mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
 import { createOpenAiEmulator, type OpenAiEmulator, type RunningOpenAiEmulator } from '../../src/emulators/openai-emulator.ts';
-import { Service } from '../../src/main.ts';
-import { createLogger } from '../../src/observability/logger.ts';
 import type { Outcome } from '../../src/pipeline/outcome.ts';
 import type { TranscriptDocument } from '../../src/recording.ts';
 import { writeCallAudio, type CallAudioOptions } from '../helpers/test-audio.ts';
+import { serviceOnInbox } from '../helpers/in-process-service.ts';
 
 /** The agent (left) speaks at 3–6 s and 11–14 s, the caller (right) at 7–10 s and 15–18 s. */
 const TWO_PARTY: CallAudioOptions = {
@@ -40,17 +38,7 @@ describe('speakers and silence cutting (real ffmpeg, the OpenAI emulator through
     await mkdir(path.join(dataDir, 'inbox'), { recursive: true });
     await writeCallAudio(path.join(dataDir, 'inbox', `${name}.wav`), audio);
     for (const script of scripts) emulator.say(...script);
-    const config = loadConfig({
-      DATA_DIR: dataDir,
-      OPENAI_API_KEY: 'sk-test',
-      OPENAI_BASE_URL: running.url,
-      INBOX_STABLE_MS: '0',
-      WATCH_INBOX: 'false',
-      CONCURRENCY: '1',
-      LOG_LEVEL: 'warn',
-      ...env,
-    });
-    const service = await Service.create(config, createLogger({ ...config.log, destination: process.stderr }));
+    const service = await serviceOnInbox(dataDir, running.url, env);
     const outcomes: Outcome[] = [];
     const before = emulator.stats.received;
     try {
